@@ -1,0 +1,53 @@
+# The two commands of the README: `make run` and `make test`. Everything else is a helper.
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format bench requirements schema install install-dev worker beat
+
+$(VENV)/.base-installed: requirements/base.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements/base.txt
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.base-installed requirements/dev.txt
+	$(BIN)/pip install --quiet -r requirements/base.txt -r requirements/dev.txt
+	touch $@
+
+install: $(VENV)/.base-installed
+install-dev: $(VENV)/.dev-installed
+
+## make run: SQLite, in-process cache, eager tasks and the local Stripe stand-in; no services needed.
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT)
+
+## make test: ruff, then the whole suite against PostgreSQL and Redis (override by environment).
+test: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/food_delivery
+test: export REDIS_URL ?= redis://127.0.0.1:6379/0
+test: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## make requirements: re-pin requirements/*.txt from the short .in files (an upgrade is this step).
+requirements: install-dev
+	cd requirements && ../$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --upgrade base.in -o base.txt
+	cd requirements && ../$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --upgrade dev.in -o dev.txt
+
+## make schema: write schema.graphql from the code (a test fails when it is stale).
+schema: install
+	$(BIN)/python manage.py export_schema

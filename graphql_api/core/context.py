@@ -1,0 +1,24 @@
+"""Who is calling: the user the request (or the WebSocket's connection params) authenticated."""
+
+from django.contrib.auth.models import AnonymousUser
+from strawberry.types import Info
+
+from accounts.errors import NotAuthenticated
+from accounts.models import User
+
+
+def current_user(info: Info) -> User | AnonymousUser:
+    context = info.context
+    request = context.get("request") if isinstance(context, dict) else context.request
+    user = getattr(request, "user", None) if request is not None else None
+    if user is None and isinstance(context, dict):
+        user = context.get("user")
+    return user if user is not None else AnonymousUser()
+
+
+def require_user(info: Info) -> User:
+    """The signed-in user, or NotAuthenticated (turned into a typed error by the caller)."""
+    user = current_user(info)
+    if not user.is_authenticated:
+        raise NotAuthenticated("Sign in to do this.")
+    return user
