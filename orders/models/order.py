@@ -1,0 +1,154 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class OrderStatus(models.TextChoices):
+    PENDING_PAYMENT = "PENDING_PAYMENT", "Pending payment"
+    PLACED = "PLACED", "Placed"
+    ACCEPTED = "ACCEPTED", "Accepted"
+    READY_FOR_PICKUP = "READY_FOR_PICKUP", "Ready for pickup"
+    PICKED_UP = "PICKED_UP", "Picked up"
+    DELIVERED = "DELIVERED", "Delivered"
+    CANCELLED = "CANCELLED", "Cancelled"
+    REJECTED = "REJECTED", "Rejected"
+    PAYMENT_FAILED = "PAYMENT_FAILED", "Payment failed"
+
+
+class ActorRole(models.TextChoices):
+    CUSTOMER = "CUSTOMER", "Customer"
+    RESTAURANT_STAFF = "RESTAURANT_STAFF", "Restaurant staff"
+    DRIVER = "DRIVER", "Driver"
+    ADMIN = "ADMIN", "Admin"
+    SYSTEM = "SYSTEM", "System"
+
+
+class Order(models.Model):
+    """A customer's order at one restaurant. Prices and the delivery address are snapshots:
+    later menu or address edits never change a past order."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    number = models.CharField(max_length=16, unique=True, help_text="Human-friendly reference.")
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders"
+    )
+    restaurant = models.ForeignKey(
+        "restaurants.Restaurant", on_delete=models.PROTECT, related_name="orders"
+    )
+    status = models.CharField(
+        max_length=20, choices=OrderStatus.choices, default=OrderStatus.PENDING_PAYMENT
+    )
+    idempotency_key = models.CharField(max_length=100)
+
+    currency = models.CharField(max_length=3)
+    subtotal = models.PositiveIntegerField()
+    delivery_fee = models.PositiveIntegerField()
+    tip = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField()
+
+    delivery_address = models.JSONField(help_text="Snapshot: label, line1, line2, city, ...")
+    delivery_latitude = models.DecimalField(max_digits=9, decimal_places=6)
+    delivery_longitude = models.DecimalField(max_digits=9, decimal_places=6)
+    customer_note = models.CharField(max_length=500, blank=True)
+
+    created_at = models.DateTimeField(default=timezone.now)
+    placed_at = models.DateTimeField(null=True, blank=True, help_text="When payment authorised.")
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    preparation_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    picked_up_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When cancelled, rejected or payment failed."
+    )
+    estimated_delivery_at = models.DateTimeField(null=True, blank=True)
+    status_changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["customer", "-created_at"], name="order_customer_created_idx"),
+            models.Index(
+                fields=["restaurant", "status", "-created_at"], name="order_rest_status_idx"
+            ),
+            models.Index(fields=["status", "status_changed_at"], name="order_status_changed_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "idempotency_key"], name="order_customer_idempotency_key"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    total=models.F("subtotal") + models.F("delivery_fee") + models.F("tip")
+                ),
+                name="order_total_is_sum",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=OrderStatus.values), name="order_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Order {self.number}"
+
+
+class OrderLine(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    menu_item = models.ForeignKey(
+        "restaurants.MenuItem", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    name = models.CharField(max_length=120)
+    unit_price = models.PositiveIntegerField(help_text="Item price plus chosen options.")
+    quantity = models.PositiveSmallIntegerField()
+    options = models.JSONField(default=list, help_text="Snapshot: [{id, group, name, priceDelta}]")
+    note = models.CharField(max_length=200, blank=True)
+    line_total = models.PositiveIntegerField()
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=1, quantity__lte=50), name="line_quantity_range"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(line_total=models.F("unit_price") * models.F("quantity")),
+                name="line_total_is_product",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.name}"
+
+
+class OrderEvent(models.Model):
+    """One status transition: the append-only history of an order and the analytics record."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=20, choices=OrderStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=OrderStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_role = models.CharField(max_length=20, choices=ActorRole.choices)
+    reason = models.CharField(max_length=500, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [
+            models.Index(fields=["order", "created_at"], name="event_order_created_idx"),
+            models.Index(fields=["to_status", "created_at"], name="event_status_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.from_status or '-'} -> {self.to_status}"
