@@ -1,0 +1,57 @@
+"""The order's status machine: which moves exist and who may make each. The one place that
+knows; every status change goes through `orders.services.lifecycle.order_transition`."""
+
+from orders.errors import InvalidTransition
+from orders.models import ActorRole, Order, OrderStatus
+
+S = OrderStatus
+R = ActorRole
+
+# (from, to) -> roles allowed to make that move. SYSTEM is the payment webhook, time-outs and
+# other automatic work; ADMIN may do anything a person may.
+ALLOWED: dict[tuple[str, str], frozenset[str]] = {
+    (S.PENDING_PAYMENT, S.PLACED): frozenset({R.SYSTEM}),
+    (S.PENDING_PAYMENT, S.PAYMENT_FAILED): frozenset({R.SYSTEM}),
+    (S.PENDING_PAYMENT, S.CANCELLED): frozenset({R.CUSTOMER, R.ADMIN, R.SYSTEM}),
+    (S.PLACED, S.ACCEPTED): frozenset({R.RESTAURANT_STAFF, R.ADMIN}),
+    (S.PLACED, S.REJECTED): frozenset({R.RESTAURANT_STAFF, R.ADMIN}),
+    (S.PLACED, S.CANCELLED): frozenset({R.CUSTOMER, R.RESTAURANT_STAFF, R.ADMIN, R.SYSTEM}),
+    (S.ACCEPTED, S.READY_FOR_PICKUP): frozenset({R.RESTAURANT_STAFF, R.ADMIN}),
+    (S.ACCEPTED, S.CANCELLED): frozenset({R.RESTAURANT_STAFF, R.ADMIN}),
+    (S.READY_FOR_PICKUP, S.PICKED_UP): frozenset({R.DRIVER, R.ADMIN}),
+    (S.READY_FOR_PICKUP, S.CANCELLED): frozenset({R.RESTAURANT_STAFF, R.ADMIN}),
+    (S.PICKED_UP, S.DELIVERED): frozenset({R.DRIVER, R.ADMIN}),
+    (S.PICKED_UP, S.CANCELLED): frozenset({R.ADMIN}),
+}
+
+TERMINAL = frozenset({S.DELIVERED, S.CANCELLED, S.REJECTED, S.PAYMENT_FAILED})
+
+# The timestamp each status stamps on the order when entered.
+TIMESTAMP_FIELD = {
+    S.PLACED: "placed_at",
+    S.ACCEPTED: "accepted_at",
+    S.READY_FOR_PICKUP: "ready_at",
+    S.PICKED_UP: "picked_up_at",
+    S.DELIVERED: "delivered_at",
+    S.CANCELLED: "closed_at",
+    S.REJECTED: "closed_at",
+    S.PAYMENT_FAILED: "closed_at",
+}
+
+
+def is_allowed(from_status: str, to_status: str, roles: set[str]) -> bool:
+    return bool(ALLOWED.get((from_status, to_status), frozenset()) & roles)
+
+
+def ensure_allowed(order: Order, *, to: str, roles: set[str]) -> None:
+    allowed_roles = ALLOWED.get((order.status, to))
+    if allowed_roles is None:
+        raise InvalidTransition(
+            f"An order that is {OrderStatus(order.status).label.lower()} cannot become "
+            f"{OrderStatus(to).label.lower()}."
+        )
+    if not allowed_roles & roles:
+        raise InvalidTransition(
+            f"You cannot move this order from {OrderStatus(order.status).label.lower()} to "
+            f"{OrderStatus(to).label.lower()}."
+        )
