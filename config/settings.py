@@ -45,6 +45,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.metrics.PrometheusMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -140,6 +141,9 @@ STRAWBERRY_DJANGO = {
     "PAGINATION_MAX_LIMIT": 100,
     "MAP_AUTO_ID_AS_GLOBAL_ID": True,
 }
+
+# When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>` (Prometheus scrape).
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 
 # Requests per window per client for the sensitive mutations (login, register, placeOrder...).
 RATE_LIMITS_ENABLED = env.bool("RATE_LIMITS_ENABLED", default=True)

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import path
 
 from config.health import healthz, readyz
+from config.metrics import metrics_view
 from graphql_api.views import graphql_view
 
 urlpatterns = [
@@ -9,4 +10,5 @@ urlpatterns = [
     path("graphql/", graphql_view(), name="graphql"),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+    path("metrics", metrics_view, name="metrics"),
 ]

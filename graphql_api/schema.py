@@ -1,11 +1,14 @@
 """The one schema: every domain's queries, mutations and subscriptions merged."""
 
+import uuid
+
 import strawberry
-import strawberry_django
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from strawberry import relay
 from strawberry.extensions import (
     DisableIntrospection,
+    MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -14,16 +17,28 @@ from strawberry.extensions import (
 )
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
+from strawberry.types import Info
 from strawberry_django.optimizer import DjangoOptimizerExtension
 
 from graphql_api.accounts.queries import AccountsQuery
+from graphql_api.core.masking import UNEXPECTED_ERROR_MESSAGE, is_unexpected
+from graphql_api.core.metrics import GraphQLMetrics
 
 
 @strawberry.type
 class NodeQuery:
-    node: relay.Node | None = strawberry_django.node(
-        description="Any object the caller may see, by its global id."
-    )
+    @strawberry.field(description="Any object the caller may see, by its global id; else null.")
+    def node(self, info: Info, id: relay.GlobalID) -> relay.Node | None:
+        # Every public object has a UUID primary key: anything else cannot exist, and must not
+        # reach the database as a malformed value.
+        try:
+            uuid.UUID(id.node_id)
+        except ValueError:
+            return None
+        try:
+            return id.resolve_node_sync(info, required=False)
+        except ObjectDoesNotExist:
+            return None
 
 
 Query = merge_types("Query", (NodeQuery, AccountsQuery))
@@ -40,6 +55,8 @@ def _extensions() -> list:
         lambda: MaxTokensLimiter(max_token_count=settings.GRAPHQL_MAX_TOKENS),
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),
+        lambda: MaskErrors(should_mask_error=is_unexpected, error_message=UNEXPECTED_ERROR_MESSAGE),
+        GraphQLMetrics,
     ]
     if not settings.GRAPHQL_INTROSPECTION:
         extensions.append(DisableIntrospection)
