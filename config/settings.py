@@ -153,6 +153,25 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 # No broker configured: run tasks in-process so the newcomer's server needs nothing else.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)
 CELERY_TASK_EAGER_PROPAGATES = env.bool("CELERY_TASK_EAGER_PROPAGATES", default=False)
+CELERY_TASK_ROUTES = {
+    "orders.delivery_dispatch": {"queue": "dispatch"},
+    "orders.delivery_offers_expire": {"queue": "dispatch"},
+    "orders.deliveries_redispatch_due": {"queue": "dispatch"},
+}
+
+# --- Delivery dispatch -------------------------------------------------------------------------
+# How far from the restaurant a driver may be to be offered a delivery.
+DISPATCH_RADIUS_KM = env.float("DISPATCH_RADIUS_KM", default=8.0)
+DRIVER_MAX_ACTIVE_DELIVERIES = env.int("DRIVER_MAX_ACTIVE_DELIVERIES", default=1)
+DELIVERY_OFFER_TIMEOUT_SECONDS = env.int("DELIVERY_OFFER_TIMEOUT_SECONDS", default=60)
+# Nobody available: retry after base * 2^(attempts-1) seconds, never waiting longer than max.
+DISPATCH_RETRY_BASE_SECONDS = env.int("DISPATCH_RETRY_BASE_SECONDS", default=30)
+DISPATCH_RETRY_MAX_SECONDS = env.int("DISPATCH_RETRY_MAX_SECONDS", default=300)
+# Admins hear about a delivery still without a driver after this many rounds or minutes.
+DISPATCH_ALERT_AFTER_ATTEMPTS = env.int("DISPATCH_ALERT_AFTER_ATTEMPTS", default=5)
+DISPATCH_ALERT_AFTER_MINUTES = env.int("DISPATCH_ALERT_AFTER_MINUTES", default=10)
+# A driver whose app has not reported a position for this long is not offered anything.
+DRIVER_LOCATION_MAX_AGE_SECONDS = env.int("DRIVER_LOCATION_MAX_AGE_SECONDS", default=900)
 
 # --- Stripe ------------------------------------------------------------------------------------
 # Without a key the project talks to the local Stripe stand-in (localstripe) of `make run`.

@@ -14,3 +14,30 @@ class OrderNotFound(OrdersError):
 
 class InvalidTransition(OrdersError):
     code = "INVALID_TRANSITION"
+
+
+class NotADriver(OrdersError):
+    code = "FORBIDDEN"
+
+    def __init__(self, message: str = "Only drivers can do this.", **kwargs):
+        super().__init__(message, **kwargs)
+
+
+class InvalidLocation(OrdersError):
+    code = "VALIDATION"
+
+
+class OfferNotOpen(OrdersError):
+    """The offer was answered, withdrawn or timed out, or someone else holds the delivery."""
+
+    code = "CONFLICT"
+
+    def __init__(self, message: str = "This delivery is no longer on offer to you.", **kwargs):
+        super().__init__(message, **kwargs)
+
+
+class DriverBusy(OrdersError):
+    code = "CONFLICT"
+
+    def __init__(self, message: str = "Finish your current delivery first.", **kwargs):
+        super().__init__(message, **kwargs)

@@ -60,6 +60,8 @@ class Delivery(models.Model):
     assigned_at = models.DateTimeField(null=True, blank=True)
     picked_up_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
+    # Set once admins have been told that nobody takes this delivery, so they hear it once.
+    waiting_alert_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name_plural = "deliveries"

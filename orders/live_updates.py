@@ -1,0 +1,65 @@
+"""Live order updates over the channel layer (Redis when REDIS_URL is set).
+
+Every web process subscribes its WebSocket clients to the groups below; anything that changes an
+order publishes one small message after its transaction commits, whichever process (or worker)
+made the change. Subscribers re-read the order from the database, so a message carries ids only.
+"""
+
+import logging
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+logger = logging.getLogger(__name__)
+
+# The channel-layer message type every order subscription listens for.
+ORDER_UPDATED = "order.updated"
+
+
+def order_group(order_id) -> str:
+    return f"order.{order_id}"
+
+
+def restaurant_group(restaurant_id) -> str:
+    return f"restaurant.{restaurant_id}"
+
+
+def _publish(groups: list[str], message: dict) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        for group in groups:
+            async_to_sync(layer.group_send)(group, message)
+    except Exception:  # a live update is best effort: the order has already changed
+        logger.exception("publishing a live update for order %s", message.get("order_id"))
+
+
+def order_updated_broadcast(*, order_id, restaurant_id, event_id, to_status: str) -> None:
+    """An order changed status: tell its watchers and its restaurant's screens."""
+    message = {
+        "type": ORDER_UPDATED,
+        "order_id": str(order_id),
+        "restaurant_id": str(restaurant_id),
+        "event": str(event_id),
+        "status": to_status,
+    }
+    _publish([order_group(order_id), restaurant_group(restaurant_id)], message)
+
+
+def delivery_changed_broadcast(*, order_id, restaurant_id, change: str) -> None:
+    """The delivery moved on (driver assigned, picked up) or the driver's position changed.
+
+    Positions go to the order's watchers only: the restaurant's screen does not track drivers.
+    """
+    message = {
+        "type": ORDER_UPDATED,
+        "order_id": str(order_id),
+        "restaurant_id": str(restaurant_id),
+        "event": change,
+        "status": "",
+    }
+    groups = [order_group(order_id)]
+    if change != "driver_location":
+        groups.append(restaurant_group(restaurant_id))
+    _publish(groups, message)
