@@ -23,6 +23,8 @@ from strawberry_django.optimizer import DjangoOptimizerExtension
 from graphql_api.accounts.queries import AccountsQuery
 from graphql_api.core.masking import UNEXPECTED_ERROR_MESSAGE, is_unexpected
 from graphql_api.core.metrics import GraphQLMetrics
+from graphql_api.orders.mutations import OrdersMutation
+from graphql_api.orders.queries import OrdersQuery
 
 
 @strawberry.type
@@ -41,8 +43,8 @@ class NodeQuery:
             return None
 
 
-Query = merge_types("Query", (NodeQuery, AccountsQuery))
-Mutation = None
+Query = merge_types("Query", (NodeQuery, AccountsQuery, OrdersQuery))
+Mutation = merge_types("Mutation", (OrdersMutation,))
 
 
 def _extensions() -> list:
@@ -65,6 +67,7 @@ def _extensions() -> list:
 
 schema = strawberry.Schema(
     query=Query,
+    mutation=Mutation,
     extensions=_extensions(),
     config=StrawberryConfig(relay_max_results=100),
 )

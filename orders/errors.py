@@ -41,3 +41,40 @@ class DriverBusy(OrdersError):
 
     def __init__(self, message: str = "Finish your current delivery first.", **kwargs):
         super().__init__(message, **kwargs)
+
+
+class ValidationFailed(OrdersError):
+    code = "VALIDATION"
+
+
+class RestaurantClosed(OrdersError):
+    code = "RESTAURANT_CLOSED"
+
+
+class OutOfDeliveryRange(OrdersError):
+    code = "OUT_OF_DELIVERY_RANGE"
+
+
+class ItemUnavailable(OrdersError):
+    """An item or option that is not on this restaurant's menu or not available now; the
+    message names it and `field` points at the offending input (`items[2].menuItemId`)."""
+
+    code = "ITEM_UNAVAILABLE"
+
+
+class BelowMinimumOrder(OrdersError):
+    code = "BELOW_MINIMUM_ORDER"
+
+
+class RestaurantNotFound(OrdersError):
+    code = "NOT_FOUND"
+
+    def __init__(self, message: str = "No such restaurant.", **kwargs):
+        super().__init__(message, **kwargs)
+
+
+class AddressNotFound(OrdersError):
+    code = "NOT_FOUND"
+
+    def __init__(self, message: str = "No such delivery address.", **kwargs):
+        super().__init__(message, **kwargs)

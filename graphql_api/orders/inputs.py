@@ -1,0 +1,64 @@
+"""Inputs of the order mutations, and the decoding of the global ids they carry."""
+
+import uuid
+
+import strawberry
+from strawberry import relay
+
+
+def decode_id(value: str | None, type_name: str) -> uuid.UUID | None:
+    """The UUID a global id of `type_name` names, or None for anything else (malformed, another
+    type's id): callers report None as "not found", never as a server error."""
+    if not value:
+        return None
+    try:
+        global_id = relay.GlobalID.from_id(value)
+        if global_id.type_name != type_name:
+            return None
+        return uuid.UUID(global_id.node_id)
+    except (ValueError, TypeError):
+        return None
+
+
+@strawberry.input
+class PlaceOrderItemInput:
+    menu_item_id: strawberry.ID
+    quantity: int
+    option_ids: list[strawberry.ID] = strawberry.field(default_factory=list)
+    note: str = ""
+
+
+@strawberry.input
+class PlaceOrderInput:
+    restaurant_id: strawberry.ID
+    delivery_address_id: strawberry.ID
+    items: list[PlaceOrderItemInput]
+    payment_method_id: str
+    idempotency_key: str = strawberry.field(
+        description="8-100 characters chosen by the client per checkout attempt; repeating it "
+        "returns the order it first created and never charges twice."
+    )
+    tip: int = 0
+
+
+@strawberry.input
+class CancelOrderInput:
+    order_id: strawberry.ID
+    reason: str = ""
+
+
+@strawberry.input
+class AcceptOrderInput:
+    order_id: strawberry.ID
+    preparation_minutes: int
+
+
+@strawberry.input
+class RejectOrderInput:
+    order_id: strawberry.ID
+    reason: str = ""
+
+
+@strawberry.input
+class MarkOrderReadyInput:
+    order_id: strawberry.ID

@@ -1,0 +1,174 @@
+"""Order mutations: checkout and the restaurant's and customer's moves. Thin: decode, call one
+service, map the outcome."""
+
+from collections.abc import Callable
+from enum import Enum
+
+import strawberry
+from django.utils import timezone
+from strawberry.types import Info
+
+from accounts.errors import DomainError
+from graphql_api.core.context import require_user
+from graphql_api.core.errors import ErrorCode, UserError
+from graphql_api.orders.inputs import (
+    AcceptOrderInput,
+    CancelOrderInput,
+    MarkOrderReadyInput,
+    PlaceOrderInput,
+    RejectOrderInput,
+    decode_id,
+)
+from graphql_api.orders.types import OrderType
+from orders.errors import OrderNotFound
+from orders.services.actions import order_accept, order_cancel, order_mark_ready, order_reject
+from orders.services.checkout import CartLine, order_place
+
+
+@strawberry.enum(name="CheckoutPaymentStatus")
+class CheckoutPaymentStatus(Enum):
+    CREATED = "CREATED"
+    REQUIRES_ACTION = "REQUIRES_ACTION"
+    AUTHORIZED = "AUTHORIZED"
+    CAPTURED = "CAPTURED"
+    CANCELED = "CANCELED"
+    FAILED = "FAILED"
+    UNKNOWN = "UNKNOWN"
+
+
+@strawberry.type(description="Where the order's card payment stands after checkout.")
+class CheckoutPayment:
+    status: CheckoutPaymentStatus
+    client_secret: str | None = strawberry.field(
+        description="For the card's own authentication step (3-D Secure) when REQUIRES_ACTION."
+    )
+
+
+@strawberry.type
+class PlaceOrderPayload:
+    order: OrderType | None
+    payment: CheckoutPayment | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class OrderPayload:
+    order: OrderType | None
+    errors: list[UserError]
+
+
+# What the customer must hear about a payment that is not (yet) authorised.
+PAYMENT_ERRORS = {
+    "REQUIRES_ACTION": (ErrorCode.PAYMENT_ACTION_REQUIRED, "Confirm the payment with your bank."),
+    "FAILED": (ErrorCode.PAYMENT_DECLINED, "The card was declined."),
+    "CANCELED": (ErrorCode.PAYMENT_DECLINED, "The payment was cancelled."),
+    "UNKNOWN": (
+        ErrorCode.PAYMENT_UNAVAILABLE,
+        "The payment service is unreachable; the order is kept, try again with the same key.",
+    ),
+    "CREATED": (
+        ErrorCode.PAYMENT_UNAVAILABLE,
+        "The payment could not be started; try again with the same key.",
+    ),
+}
+
+
+def _payment_payload(result) -> tuple[CheckoutPayment | None, list[UserError]]:
+    if result is None:
+        return None, []
+    status = str(getattr(result.status, "value", result.status))
+    payment = CheckoutPayment(
+        status=CheckoutPaymentStatus(status), client_secret=result.client_secret or None
+    )
+    if status not in PAYMENT_ERRORS:
+        return payment, []
+    code, default_message = PAYMENT_ERRORS[status]
+    message = result.message if status in ("FAILED", "CANCELED") and result.message else None
+    return payment, [
+        UserError(code=code, field="paymentMethodId", message=message or default_message)
+    ]
+
+
+@strawberry.type
+class OrdersMutation:
+    @strawberry.mutation(description="Check out a cart: the order and its card authorisation.")
+    def place_order(self, info: Info, input: PlaceOrderInput) -> PlaceOrderPayload:
+        try:
+            user = require_user(info)
+            result = order_place(
+                customer=user,
+                restaurant_id=decode_id(input.restaurant_id, "Restaurant"),
+                delivery_address_id=decode_id(input.delivery_address_id, "Address"),
+                items=[
+                    CartLine(
+                        menu_item_id=decode_id(item.menu_item_id, "MenuItem"),
+                        quantity=item.quantity,
+                        option_ids=[decode_id(option, "Option") for option in item.option_ids],
+                        note=item.note,
+                    )
+                    for item in input.items
+                ],
+                tip=input.tip,
+                payment_method_id=input.payment_method_id,
+                idempotency_key=input.idempotency_key,
+                now=timezone.now(),
+            )
+        except DomainError as error:
+            return PlaceOrderPayload(
+                order=None, payment=None, errors=[UserError.from_domain(error)]
+            )
+        payment, errors = _payment_payload(result.payment_result)
+        return PlaceOrderPayload(order=result.order, payment=payment, errors=errors)
+
+    @strawberry.mutation(description="Cancel an order: the customer until it is accepted.")
+    def cancel_order(self, info: Info, input: CancelOrderInput) -> OrderPayload:
+        return _order_move(
+            info,
+            input.order_id,
+            lambda user, order_id, now: order_cancel(
+                order_id=order_id, actor=user, reason=input.reason, now=now
+            ),
+        )
+
+    @strawberry.mutation(description="The restaurant takes the order; the card is charged.")
+    def accept_order(self, info: Info, input: AcceptOrderInput) -> OrderPayload:
+        return _order_move(
+            info,
+            input.order_id,
+            lambda user, order_id, now: order_accept(
+                order_id=order_id,
+                actor=user,
+                preparation_minutes=input.preparation_minutes,
+                now=now,
+            ),
+        )
+
+    @strawberry.mutation(description="The restaurant declines the order; the card is released.")
+    def reject_order(self, info: Info, input: RejectOrderInput) -> OrderPayload:
+        return _order_move(
+            info,
+            input.order_id,
+            lambda user, order_id, now: order_reject(
+                order_id=order_id, actor=user, reason=input.reason, now=now
+            ),
+        )
+
+    @strawberry.mutation(description="The food is ready for the driver.")
+    def mark_order_ready(self, info: Info, input: MarkOrderReadyInput) -> OrderPayload:
+        return _order_move(
+            info,
+            input.order_id,
+            lambda user, order_id, now: order_mark_ready(order_id=order_id, actor=user, now=now),
+        )
+
+
+def _order_move(info: Info, raw_order_id: str, move: Callable) -> OrderPayload:
+    try:
+        user = require_user(info)
+        order_id = decode_id(raw_order_id, "Order")
+        if order_id is None:
+            raise OrderNotFound(field="orderId")
+        order = move(user, order_id, timezone.now())
+    except DomainError as error:
+        return OrderPayload(order=None, errors=[UserError.from_domain(error)])
+    return OrderPayload(order=order, errors=[])

@@ -1,0 +1,114 @@
+"""Order queries: one order, the customer's orders, a restaurant's orders and its figures."""
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Annotated
+
+import strawberry
+import strawberry_django
+from strawberry.types import Info
+from strawberry_django.optimizer import optimize
+from strawberry_django.relay import DjangoListConnection
+
+from accounts.errors import DomainError, NotAuthenticated
+from graphql_api.core.context import current_user, require_user
+from graphql_api.core.errors import graphql_error
+from graphql_api.core.types import Money, money
+from graphql_api.orders.inputs import decode_id
+from graphql_api.orders.types import OrderStatusEnum, OrderType
+from orders.errors import OrderNotFound
+from orders.models import Order
+from orders.selectors import (
+    orders_for_customer,
+    orders_visible_to,
+    restaurant_orders_for,
+    restaurant_stats_for,
+)
+
+
+@strawberry.type(description="One local day of a restaurant's orders.")
+class RestaurantDayStats:
+    day: date
+    orders: int = strawberry.field(description="Orders placed (the card authorised).")
+    delivered: int
+    cancelled: int = strawberry.field(description="Cancelled or rejected.")
+    revenue: Money = strawberry.field(description="Totals of accepted, not cancelled orders.")
+    average_preparation_minutes: float | None = strawberry.field(
+        description="From acceptance to ready for pickup."
+    )
+    average_delivery_minutes: float | None = strawberry.field(
+        description="From pickup to delivery."
+    )
+
+
+@strawberry.type
+class OrdersQuery:
+    @strawberry_django.field(description="An order the caller may see; else a NOT_FOUND error.")
+    def order(self, info: Info, id: strawberry.ID) -> OrderType | None:
+        order_id = decode_id(id, "Order")
+        order = None
+        if order_id is not None:
+            order = optimize(orders_visible_to(current_user(info)), info).filter(pk=order_id)
+            order = order.first()
+        if order is None:
+            raise graphql_error(OrderNotFound())
+        return order
+
+    @strawberry_django.connection(
+        DjangoListConnection[OrderType], description="The signed-in customer's orders."
+    )
+    def my_orders(self, info: Info) -> Iterable[Order]:
+        try:
+            return orders_for_customer(require_user(info))
+        except NotAuthenticated as error:
+            raise graphql_error(error) from None
+
+    @strawberry_django.connection(
+        DjangoListConnection[OrderType],
+        description="A restaurant's orders, newest first (its staff and admins).",
+    )
+    def restaurant_orders(
+        self,
+        info: Info,
+        restaurant_id: strawberry.ID,
+        status: OrderStatusEnum | None = None,
+    ) -> Iterable[Order]:
+        try:
+            return restaurant_orders_for(
+                user=require_user(info),
+                restaurant_id=decode_id(restaurant_id, "Restaurant"),
+                status=status.value if status is not None else None,
+            )
+        except DomainError as error:
+            raise graphql_error(error) from None
+
+    @strawberry.field(description="A restaurant's daily figures in its time zone (its staff).")
+    def restaurant_stats(
+        self,
+        info: Info,
+        restaurant_id: strawberry.ID,
+        from_: Annotated[date, strawberry.argument(name="from")],
+        to: date,
+    ) -> list[RestaurantDayStats]:
+        try:
+            stats = restaurant_stats_for(
+                user=require_user(info),
+                restaurant_id=decode_id(restaurant_id, "Restaurant"),
+                start=from_,
+                end=to,
+            )
+        except DomainError as error:
+            raise graphql_error(error) from None
+        currency = stats.restaurant.currency
+        return [
+            RestaurantDayStats(
+                day=day.day,
+                orders=day.orders,
+                delivered=day.delivered,
+                cancelled=day.cancelled,
+                revenue=money(day.revenue, currency),
+                average_preparation_minutes=day.average_preparation_minutes,
+                average_delivery_minutes=day.average_delivery_minutes,
+            )
+            for day in stats.days
+        ]

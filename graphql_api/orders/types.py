@@ -1,0 +1,196 @@
+"""GraphQL types of orders. Every Order (and its lines) is read through `orders_visible_to`, so
+`node(id:)`, lists and nested fields never show an order to someone who may not see it."""
+
+from datetime import datetime
+from enum import Enum
+
+import strawberry
+import strawberry_django
+from strawberry import relay
+from strawberry.types import Info
+
+from accounts.models import User
+from graphql_api.core.context import current_user
+from graphql_api.core.types import Money, money
+from orders import models
+from orders.selectors import order_visibility, orders_visible_to
+
+
+@strawberry.enum(name="OrderStatus")
+class OrderStatusEnum(Enum):
+    PENDING_PAYMENT = "PENDING_PAYMENT"
+    PLACED = "PLACED"
+    ACCEPTED = "ACCEPTED"
+    READY_FOR_PICKUP = "READY_FOR_PICKUP"
+    PICKED_UP = "PICKED_UP"
+    DELIVERED = "DELIVERED"
+    CANCELLED = "CANCELLED"
+    REJECTED = "REJECTED"
+    PAYMENT_FAILED = "PAYMENT_FAILED"
+
+
+@strawberry.enum(name="ActorRole", description="In which capacity someone moved an order.")
+class ActorRoleEnum(Enum):
+    CUSTOMER = "CUSTOMER"
+    RESTAURANT_STAFF = "RESTAURANT_STAFF"
+    DRIVER = "DRIVER"
+    ADMIN = "ADMIN"
+    SYSTEM = "SYSTEM"
+
+
+@strawberry.enum(name="DeliveryStatus")
+class DeliveryStatusEnum(Enum):
+    WAITING_FOR_DRIVER = "WAITING_FOR_DRIVER"
+    OFFERED = "OFFERED"
+    ASSIGNED = "ASSIGNED"
+    PICKED_UP = "PICKED_UP"
+    DELIVERED = "DELIVERED"
+    CANCELLED = "CANCELLED"
+
+
+@strawberry_django.type(User, name="OrderPerson", description="A person as an order shows them.")
+class OrderPersonType:
+    full_name: str
+
+
+@strawberry.type(description="Where an order goes, as it was when the order was placed.")
+class OrderAddress:
+    label: str
+    line1: str
+    line2: str
+    city: str
+    postal_code: str
+    country: str
+    latitude: float
+    longitude: float
+
+    @classmethod
+    def from_snapshot(cls, snapshot: dict, latitude, longitude) -> "OrderAddress":
+        return cls(
+            label=snapshot.get("label", ""),
+            line1=snapshot.get("line1", ""),
+            line2=snapshot.get("line2", ""),
+            city=snapshot.get("city", ""),
+            postal_code=snapshot.get("postalCode", ""),
+            country=snapshot.get("country", ""),
+            latitude=float(latitude),
+            longitude=float(longitude),
+        )
+
+
+@strawberry.type(description="An option chosen on an order line, as priced then.")
+class OrderLineOption:
+    group: str
+    name: str
+    price_delta: Money
+
+
+@strawberry_django.type(models.OrderLine, name="OrderLine")
+class OrderLineType(relay.Node):
+    name: str
+    quantity: int
+    note: str
+
+    @strawberry_django.field(only=["unit_price", "order__currency"], select_related=["order"])
+    def unit_price(self, root: models.OrderLine) -> Money:
+        return money(root.unit_price, root.order.currency)
+
+    @strawberry_django.field(only=["line_total", "order__currency"], select_related=["order"])
+    def line_total(self, root: models.OrderLine) -> Money:
+        return money(root.line_total, root.order.currency)
+
+    @strawberry_django.field(only=["options", "order__currency"], select_related=["order"])
+    def options(self, root: models.OrderLine) -> list[OrderLineOption]:
+        currency = root.order.currency
+        return [
+            OrderLineOption(
+                group=option.get("group", ""),
+                name=option.get("name", ""),
+                price_delta=money(option.get("priceDelta", 0), currency),
+            )
+            for option in root.options
+        ]
+
+    @classmethod
+    def get_queryset(cls, queryset, info: Info, **kwargs):
+        user = current_user(info)
+        if user.is_authenticated and user.is_admin:
+            return queryset
+        return queryset.filter(order__in=orders_visible_to(user).values("pk"))
+
+
+@strawberry_django.type(models.OrderEvent, name="OrderEvent")
+class OrderEventType:
+    reason: str
+    created_at: datetime
+
+    @strawberry_django.field(only=["from_status"])
+    def from_status(self, root: models.OrderEvent) -> OrderStatusEnum | None:
+        return OrderStatusEnum(root.from_status) if root.from_status else None
+
+    @strawberry_django.field(only=["to_status"])
+    def to_status(self, root: models.OrderEvent) -> OrderStatusEnum:
+        return OrderStatusEnum(root.to_status)
+
+    @strawberry_django.field(only=["actor_role"])
+    def actor_role(self, root: models.OrderEvent) -> ActorRoleEnum:
+        return ActorRoleEnum(root.actor_role)
+
+
+@strawberry_django.type(models.Delivery, name="Delivery")
+class DeliveryType:
+    """The order's side of its delivery; the dispatch API adds to it."""
+
+    driver: OrderPersonType | None
+
+    @strawberry_django.field(only=["status"])
+    def status(self, root: models.Delivery) -> DeliveryStatusEnum:
+        return DeliveryStatusEnum(root.status)
+
+
+@strawberry_django.type(models.Order, name="Order")
+class OrderType(relay.Node):
+    number: str
+    customer: OrderPersonType
+    items: list[OrderLineType] = strawberry_django.field(field_name="lines")
+    events: list[OrderEventType]
+    delivery: DeliveryType | None
+    placed_at: datetime | None
+    created_at: datetime
+    accepted_at: datetime | None
+    ready_at: datetime | None
+    picked_up_at: datetime | None
+    delivered_at: datetime | None
+    closed_at: datetime | None
+    preparation_minutes: int | None
+    estimated_delivery_at: datetime | None
+
+    @strawberry_django.field(only=["status"])
+    def status(self, root: models.Order) -> OrderStatusEnum:
+        return OrderStatusEnum(root.status)
+
+    @strawberry_django.field(only=["subtotal", "currency"])
+    def subtotal(self, root: models.Order) -> Money:
+        return money(root.subtotal, root.currency)
+
+    @strawberry_django.field(only=["delivery_fee", "currency"])
+    def delivery_fee(self, root: models.Order) -> Money:
+        return money(root.delivery_fee, root.currency)
+
+    @strawberry_django.field(only=["tip", "currency"])
+    def tip(self, root: models.Order) -> Money:
+        return money(root.tip, root.currency)
+
+    @strawberry_django.field(only=["total", "currency"])
+    def total(self, root: models.Order) -> Money:
+        return money(root.total, root.currency)
+
+    @strawberry_django.field(only=["delivery_address", "delivery_latitude", "delivery_longitude"])
+    def delivery_address(self, root: models.Order) -> OrderAddress:
+        return OrderAddress.from_snapshot(
+            root.delivery_address, root.delivery_latitude, root.delivery_longitude
+        )
+
+    @classmethod
+    def get_queryset(cls, queryset, info: Info, **kwargs):
+        return queryset.filter(order_visibility(current_user(info)))
