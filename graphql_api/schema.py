@@ -23,8 +23,11 @@ from strawberry_django.optimizer import DjangoOptimizerExtension
 from graphql_api.accounts.queries import AccountsQuery
 from graphql_api.core.masking import UNEXPECTED_ERROR_MESSAGE, is_unexpected
 from graphql_api.core.metrics import GraphQLMetrics
+from graphql_api.orders.dispatch_mutations import DispatchMutation
+from graphql_api.orders.dispatch_queries import DispatchQuery
 from graphql_api.orders.mutations import OrdersMutation
 from graphql_api.orders.queries import OrdersQuery
+from graphql_api.orders.subscriptions import OrdersSubscription
 
 
 @strawberry.type
@@ -43,8 +46,9 @@ class NodeQuery:
             return None
 
 
-Query = merge_types("Query", (NodeQuery, AccountsQuery, OrdersQuery))
-Mutation = merge_types("Mutation", (OrdersMutation,))
+Query = merge_types("Query", (NodeQuery, AccountsQuery, OrdersQuery, DispatchQuery))
+Mutation = merge_types("Mutation", (OrdersMutation, DispatchMutation))
+Subscription = merge_types("Subscription", (OrdersSubscription,))
 
 
 def _extensions() -> list:
@@ -68,6 +72,7 @@ def _extensions() -> list:
 schema = strawberry.Schema(
     query=Query,
     mutation=Mutation,
+    subscription=Subscription,
     extensions=_extensions(),
     config=StrawberryConfig(relay_max_results=100),
 )

@@ -12,6 +12,7 @@ from strawberry.types import Info
 from accounts.models import User
 from graphql_api.core.context import current_user
 from graphql_api.core.types import Money, money
+from graphql_api.orders.dispatch_types import DriverLocation, driver_location_of
 from orders import models
 from orders.selectors import order_visibility, orders_visible_to
 
@@ -143,9 +144,30 @@ class DeliveryType:
 
     driver: OrderPersonType | None
 
+    dispatch_attempts: int = strawberry_django.field(
+        description="Rounds that found no free driver."
+    )
+    next_dispatch_at: datetime | None = strawberry_django.field(
+        description="When dispatch looks for a driver again, while waiting for one."
+    )
+
     @strawberry_django.field(only=["status"])
     def status(self, root: models.Delivery) -> DeliveryStatusEnum:
         return DeliveryStatusEnum(root.status)
+
+    @strawberry_django.field(
+        only=[
+            "status",
+            "driver_id",
+            "driver__driver_state__latitude",
+            "driver__driver_state__longitude",
+            "driver__driver_state__location_updated_at",
+        ],
+        select_related=["driver__driver_state"],
+        description="Where the driver is, only while the food is on its way (PICKED_UP).",
+    )
+    def driver_location(self, root: models.Delivery) -> DriverLocation | None:
+        return driver_location_of(root)
 
 
 @strawberry_django.type(models.Order, name="Order")
