@@ -158,6 +158,12 @@ CELERY_TASK_ROUTES = {
     "orders.delivery_offers_expire": {"queue": "dispatch"},
     "orders.deliveries_redispatch_due": {"queue": "dispatch"},
 }
+# Periodic work (celery beat). Dispatch: unanswered offers move on within seconds of expiring, and
+# deliveries waiting for a driver are retried once their back-off has passed.
+CELERY_BEAT_SCHEDULE = {
+    "delivery-offers-expire": {"task": "orders.delivery_offers_expire", "schedule": 10.0},
+    "deliveries-redispatch-due": {"task": "orders.deliveries_redispatch_due", "schedule": 15.0},
+}
 
 # --- Delivery dispatch -------------------------------------------------------------------------
 # How far from the restaurant a driver may be to be offered a delivery.

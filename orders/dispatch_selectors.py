@@ -6,7 +6,7 @@ from django.utils import timezone
 from accounts.errors import Forbidden
 from accounts.models import Role, User
 from orders.errors import NotADriver
-from orders.models import Delivery, DeliveryOffer, DeliveryStatus, OfferStatus, Order
+from orders.models import DeliveryOffer, DeliveryStatus, OfferStatus, Order
 from restaurants.models import RestaurantStaff
 
 
@@ -50,7 +50,3 @@ def deliveries_waiting_for(*, user: User, restaurant_id=None) -> QuerySet[Order]
     if restaurant_id is not None:
         orders = orders.filter(restaurant_id=restaurant_id)
     return orders.order_by("delivery__created_at", "pk")
-
-
-def delivery_of_order(order_id) -> Delivery | None:
-    return Delivery.objects.filter(order_id=order_id).first()

@@ -1,8 +1,12 @@
-"""Temporary: distance helpers until restaurants.geo lands."""
+"""Great-circle distances for dispatch, in Python and in SQL.
+
+Stand-in: when restaurants.geo (the restaurants app's distance helpers) lands, dispatch should
+use it and this module go. The bounding box lets the coordinate index narrow the candidates
+before the exact distance is computed; it does not handle the poles or the antimeridian.
+"""
 
 import math
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.db.models import F, FloatField, Value
 from django.db.models.functions import ASin, Cast, Cos, Power, Radians, Sin, Sqrt
@@ -43,6 +47,3 @@ def distance_km(lat1, lng1, lat2, lng2) -> float:
     dp, dl = p2 - p1, math.radians(float(lng2) - float(lng1))
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
-
-
-__all__ = ["Box", "Decimal", "bounding_box", "distance_km", "distance_km_expression"]

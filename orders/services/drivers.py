@@ -1,5 +1,6 @@
 """What a driver's app reports: availability and position."""
 
+from contextlib import suppress
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from functools import partial
@@ -7,9 +8,10 @@ from functools import partial
 from django.db import transaction
 
 from accounts.models import Role, User
-from orders.errors import InvalidLocation, NotADriver
+from orders.errors import InvalidLocation, NotADriver, OfferNotOpen, OrderNotFound
 from orders.live_updates import delivery_changed_broadcast
-from orders.models import Delivery, DeliveryStatus, DriverState
+from orders.models import Delivery, DeliveryOffer, DeliveryStatus, DriverState, OfferStatus
+from orders.services.dispatch import delivery_decline
 
 COORDINATE_PLACES = Decimal("0.000001")
 
@@ -67,7 +69,17 @@ def driver_set_availability(
         state.save()
         if location is not None:
             _schedule_location_broadcast(driver)
+    if not available:
+        _decline_open_offers(driver=driver, now=now)
     return state
+
+
+def _decline_open_offers(*, driver: User, now: datetime) -> None:
+    """A driver going off shift will not answer: the next driver need not wait for the time-out."""
+    open_offers = DeliveryOffer.objects.filter(driver=driver, status=OfferStatus.PENDING)
+    for order_id in open_offers.values_list("delivery__order_id", flat=True):
+        with suppress(OfferNotOpen, OrderNotFound):  # answered or withdrawn meanwhile
+            delivery_decline(order_id=order_id, driver=driver, now=now)
 
 
 def driver_update_location(*, driver: User, latitude, longitude, now: datetime) -> DriverState:

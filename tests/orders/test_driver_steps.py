@@ -6,7 +6,14 @@ import pytest
 from django.utils import timezone
 
 from orders.errors import InvalidLocation, InvalidTransition, NotADriver, OrderNotFound
-from orders.models import Delivery, DeliveryStatus, DriverState, OrderStatus
+from orders.models import (
+    Delivery,
+    DeliveryOffer,
+    DeliveryStatus,
+    DriverState,
+    OfferStatus,
+    OrderStatus,
+)
 from orders.services.delivery import delivery_mark_delivered, delivery_mark_picked_up
 from orders.services.dispatch import delivery_accept, delivery_dispatch
 from orders.services.drivers import driver_set_availability, driver_update_location
@@ -125,3 +132,15 @@ def test_another_driver_cannot_deliver_someone_elses_order():
     with pytest.raises(OrderNotFound):
         delivery_mark_delivered(order_id=order.pk, driver=driver_at(2), now=timezone.now())
     assert Delivery.objects.get(order=order).status == DeliveryStatus.PICKED_UP
+
+
+def test_going_off_shift_passes_an_open_offer_to_the_next_driver():
+    leaving = driver_at(1)
+    staying = driver_at(2)
+    order = accepted_order()
+    delivery_dispatch(order_id=order.pk, now=timezone.now())
+
+    driver_set_availability(driver=leaving, available=False, now=timezone.now())
+
+    assert DeliveryOffer.objects.get(driver=leaving).status == OfferStatus.DECLINED
+    assert DeliveryOffer.objects.get(driver=staying).status == OfferStatus.PENDING
