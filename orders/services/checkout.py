@@ -120,9 +120,12 @@ def order_place(
             # random order number collided (draw another).
             existing = _order_for_key(customer, idempotency_key)
             if existing is not None:
+                logger.info("concurrent checkout with one key; returning order %s", existing.pk)
                 return _replay(existing, now=now)
             continue
-        return PlaceOrderResult(order=order, payment_result=_authorize(payment, now=now))
+        payment_result = _authorize(payment, now=now)
+        order.refresh_from_db()  # the authorisation has moved it on
+        return PlaceOrderResult(order=order, payment_result=payment_result)
     raise RuntimeError("Could not draw a free order number.")
 
 

@@ -1,0 +1,56 @@
+"""The same checkout sent several times at the same instant: one order, one payment."""
+
+import threading
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from orders.models import Order
+from orders.services.checkout import CartLine, order_place
+from payments.models import Payment
+from tests.orders.checkout_helpers import a_menu
+
+# Checkout needs the catalogue's rules and the payment service; these run once on main.
+pytest.importorskip("restaurants.selectors")
+pytest.importorskip("payments.services")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_requests_with_one_key_make_one_order_and_one_payment():
+    menu = a_menu()
+    requests = 4
+    barrier = threading.Barrier(requests)
+    order_ids, failures = [], []
+
+    def place():
+        try:
+            barrier.wait(timeout=10)
+            result = order_place(
+                customer=menu.customer,
+                restaurant_id=menu.restaurant.pk,
+                delivery_address_id=menu.address.pk,
+                items=[CartLine(menu_item_id=menu.soup.pk, quantity=3)],
+                tip=0,
+                payment_method_id="pm_card_visa",
+                idempotency_key="double-click-0001",
+                now=timezone.now(),
+            )
+            order_ids.append(result.order.pk)
+        except Exception as error:  # noqa: BLE001 - reported below
+            failures.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=place) for _ in range(requests)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert failures == []
+    assert len(order_ids) == requests
+    assert len(set(order_ids)) == 1
+    assert Order.objects.count() == 1
+    assert Payment.objects.count() == 1
+    assert Order.objects.get().status == "PLACED"
