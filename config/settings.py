@@ -21,7 +21,9 @@ DEVELOPMENT_SECRET_KEY = "dev-insecure-key-only-for-local-development-never-in-p
 
 DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env.str("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
-if not DEBUG and (SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 50):
+if not DEBUG and (
+    SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5
+):
     raise ImproperlyConfigured(
         "DEBUG is off: set SECRET_KEY to a random value of at least 50 characters."
     )
@@ -36,12 +38,13 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Before strawberry_django: our `export_schema` command replaces the library's.
+    "graphql_api",
     "strawberry_django",
     "accounts",
     "restaurants",
     "orders",
     "payments",
-    "graphql_api",
 ]
 
 MIDDLEWARE = [
@@ -147,6 +150,9 @@ METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 
 # Requests per window per client for the sensitive mutations (login, register, placeOrder...).
 RATE_LIMITS_ENABLED = env.bool("RATE_LIMITS_ENABLED", default=True)
+RATE_LIMIT_AUTH_PER_MINUTE = env.int("RATE_LIMIT_AUTH_PER_MINUTE", default=10)
+# Only behind a proxy that sets X-Forwarded-For itself; otherwise clients could forge it.
+TRUST_X_FORWARDED_FOR = env.bool("TRUST_X_FORWARDED_FOR", default=False)
 
 # --- Celery ------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")

@@ -20,6 +20,7 @@ from strawberry.tools import merge_types
 from strawberry.types import Info
 from strawberry_django.optimizer import DjangoOptimizerExtension
 
+from graphql_api.accounts.mutations import AccountsMutation
 from graphql_api.accounts.queries import AccountsQuery
 from graphql_api.core.masking import UNEXPECTED_ERROR_MESSAGE, is_unexpected
 from graphql_api.core.metrics import GraphQLMetrics
@@ -47,7 +48,7 @@ class NodeQuery:
 
 
 Query = merge_types("Query", (NodeQuery, AccountsQuery, OrdersQuery, DispatchQuery))
-Mutation = merge_types("Mutation", (OrdersMutation, DispatchMutation))
+Mutation = merge_types("Mutation", (AccountsMutation, OrdersMutation, DispatchMutation))
 Subscription = merge_types("Subscription", (OrdersSubscription,))
 
 

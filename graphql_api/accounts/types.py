@@ -3,8 +3,10 @@ from enum import Enum
 import strawberry
 import strawberry_django
 from strawberry import relay
+from strawberry.types import Info
 
 from accounts import models
+from graphql_api.core.context import current_user
 
 
 @strawberry.enum
@@ -32,6 +34,16 @@ class AddressType(relay.Node):
     def longitude(self, root: models.Address) -> float:
         return float(root.longitude)
 
+    @classmethod
+    def get_queryset(cls, queryset, info: Info, **kwargs):
+        """A customer's addresses are theirs alone; restaurants' addresses are public."""
+        user = current_user(info)
+        if user.is_authenticated and user.is_admin:
+            return queryset
+        if user.is_authenticated:
+            return queryset.filter(user__isnull=True) | queryset.filter(user=user)
+        return queryset.filter(user__isnull=True)
+
 
 @strawberry_django.type(models.User, name="User")
 class UserType(relay.Node):
@@ -43,3 +55,13 @@ class UserType(relay.Node):
     @strawberry_django.field(only=["role"])
     def role(self, root: models.User) -> Role:
         return Role(root.role)
+
+    @classmethod
+    def get_queryset(cls, queryset, info: Info, **kwargs):
+        """Through `node(id:)` a user sees only themselves (admins everyone)."""
+        user = current_user(info)
+        if not user.is_authenticated:
+            return queryset.none()
+        if user.is_admin:
+            return queryset
+        return queryset.filter(pk=user.pk)

@@ -7,8 +7,8 @@ from strawberry.types import Info
 from accounts.errors import DomainError
 from graphql_api.core.context import require_user
 from graphql_api.core.errors import UserError
+from graphql_api.core.relay_ids import decode_id
 from graphql_api.orders.dispatch_types import DriverStatus
-from graphql_api.orders.inputs import decode_id
 from graphql_api.orders.mutations import OrderPayload
 from orders.errors import OrderNotFound
 from orders.services.delivery import delivery_mark_delivered, delivery_mark_picked_up

@@ -11,8 +11,8 @@ from strawberry_django.relay import DjangoListConnection
 from accounts.errors import DomainError
 from graphql_api.core.context import require_user
 from graphql_api.core.errors import graphql_error
+from graphql_api.core.relay_ids import decode_id
 from graphql_api.orders.dispatch_types import DeliveryOfferType
-from graphql_api.orders.inputs import decode_id
 from graphql_api.orders.types import OrderType
 from orders.dispatch_selectors import (
     deliveries_of_driver,

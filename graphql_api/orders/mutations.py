@@ -11,13 +11,13 @@ from strawberry.types import Info
 from accounts.errors import DomainError
 from graphql_api.core.context import require_user
 from graphql_api.core.errors import ErrorCode, UserError
+from graphql_api.core.relay_ids import decode_id
 from graphql_api.orders.inputs import (
     AcceptOrderInput,
     CancelOrderInput,
     MarkOrderReadyInput,
     PlaceOrderInput,
     RejectOrderInput,
-    decode_id,
 )
 from graphql_api.orders.types import OrderType
 from orders.errors import OrderNotFound

@@ -13,8 +13,8 @@ from strawberry_django.relay import DjangoListConnection
 from accounts.errors import DomainError, NotAuthenticated
 from graphql_api.core.context import current_user, require_user
 from graphql_api.core.errors import graphql_error
+from graphql_api.core.relay_ids import decode_id
 from graphql_api.core.types import Money, money
-from graphql_api.orders.inputs import decode_id
 from graphql_api.orders.types import OrderStatusEnum, OrderType
 from orders.errors import OrderNotFound
 from orders.models import Order

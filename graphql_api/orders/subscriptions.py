@@ -17,7 +17,7 @@ from strawberry_django.optimizer import optimize
 
 from graphql_api.core.context import current_user
 from graphql_api.core.errors import graphql_error
-from graphql_api.orders.inputs import decode_id
+from graphql_api.core.relay_ids import decode_id
 from graphql_api.orders.types import OrderType
 from orders.errors import OrderNotFound, RestaurantNotFound
 from orders.live_updates import ORDER_UPDATED, order_group, restaurant_group

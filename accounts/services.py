@@ -1,0 +1,266 @@
+"""Accounts use cases: registration, sign-in sessions, passwords and addresses."""
+
+import hashlib
+import re
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.contrib.auth import password_validation
+from django.contrib.auth.hashers import check_password, make_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+
+from accounts.errors import InvalidCredentials, NotFound, ValidationFailed
+from accounts.models import Address, RefreshToken, Role, User, normalize_email
+from accounts.tokens import access_token_issue
+
+PHONE_PATTERN = re.compile(r"^\+?[0-9 ()-]{6,20}$")
+# Checked against when the email is unknown, so a miss costs one argon2 verification like a hit
+# does: response time must not tell which emails have accounts.
+_UNKNOWN_USER_PASSWORD_HASH = make_password(secrets.token_urlsafe(16))
+
+
+class InvalidRefreshToken(InvalidCredentials):
+    code = "INVALID_TOKEN"
+
+
+@dataclass(frozen=True)
+class Session:
+    user: User
+    access_token: str
+    access_token_expires_at: datetime
+    refresh_token: str
+
+
+def _required(value: str | None, field: str, label: str, max_length: int) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationFailed(f"{label} is required.", field=field)
+    if len(value) > max_length:
+        raise ValidationFailed(f"{label} is at most {max_length} characters.", field=field)
+    return value
+
+
+def _clean_phone(phone: str | None) -> str:
+    phone = (phone or "").strip()
+    if phone and not PHONE_PATTERN.match(phone):
+        raise ValidationFailed("Enter a phone number of 6 to 20 digits.", field="phone")
+    return phone
+
+
+def _validate_password(password: str, *, user: User, field: str = "password") -> None:
+    try:
+        password_validation.validate_password(password, user=user)
+    except ValidationError as error:
+        raise ValidationFailed(" ".join(error.messages), field=field) from error
+
+
+def user_register(*, email: str, password: str, full_name: str, phone: str | None, now) -> User:
+    email = normalize_email(email)
+    try:
+        validate_email(email)
+    except ValidationError as error:
+        raise ValidationFailed("Enter a valid email address.", field="email") from error
+    full_name = _required(full_name, "fullName", "Full name", 150)
+    user = User(email=email, full_name=full_name, phone=_clean_phone(phone), role=Role.CUSTOMER)
+    _validate_password(password or "", user=user)
+    user.set_password(password)
+    user.date_joined = now
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as error:
+        raise ValidationFailed(
+            "An account with this email already exists.", field="email"
+        ) from error
+    return user
+
+
+def user_authenticate(*, email: str, password: str) -> User:
+    """The active user with these credentials, or InvalidCredentials, the same for every miss."""
+    user = User.objects.filter(email=normalize_email(email)).first()
+    if user is None:
+        check_password(password, _UNKNOWN_USER_PASSWORD_HASH)
+        raise InvalidCredentials("Wrong email or password.")
+    if not user.check_password(password) or not user.is_active:
+        raise InvalidCredentials("Wrong email or password.")
+    return user
+
+
+def _hash_refresh_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _session_issue(*, user: User, family: uuid.UUID, now: datetime) -> Session:
+    from django.conf import settings
+
+    refresh_token = secrets.token_urlsafe(32)
+    RefreshToken.objects.create(
+        user=user,
+        family=family,
+        token_hash=_hash_refresh_token(refresh_token),
+        created_at=now,
+        expires_at=now + settings.JWT_REFRESH_TOKEN_LIFETIME,
+    )
+    access_token, expires_at = access_token_issue(user_id=user.pk, now=now)
+    return Session(user, access_token, expires_at, refresh_token)
+
+
+def session_start(*, email: str, password: str, now: datetime) -> Session:
+    user = user_authenticate(email=email, password=password)
+    User.objects.filter(pk=user.pk).update(last_login=now)
+    return _session_issue(user=user, family=uuid.uuid4(), now=now)
+
+
+def session_for_new_user(*, user: User, now: datetime) -> Session:
+    return _session_issue(user=user, family=uuid.uuid4(), now=now)
+
+
+def refresh_token_rotate(*, refresh_token: str, now: datetime) -> Session:
+    """Trade a refresh token for a new pair. Presenting one that was already used means it
+    leaked: the whole session family is revoked, the thief's copy and the owner's alike."""
+    ended = InvalidRefreshToken("This session has ended. Sign in again.")
+    with transaction.atomic():
+        token = (
+            RefreshToken.objects.select_for_update()
+            .select_related("user")
+            .filter(token_hash=_hash_refresh_token(refresh_token or ""))
+            .first()
+        )
+        if token is None or token.revoked_at is not None or token.expires_at <= now:
+            raise ended
+        reused = token.used_at is not None
+        if reused:
+            # Committed before the error is raised: the revocation must outlive the refusal.
+            RefreshToken.objects.filter(family=token.family, revoked_at__isnull=True).update(
+                revoked_at=now
+            )
+        elif token.user.is_active:
+            token.used_at = now
+            token.save(update_fields=["used_at"])
+            return _session_issue(user=token.user, family=token.family, now=now)
+    raise ended
+
+
+def session_logout(*, refresh_token: str, now: datetime) -> None:
+    """End the session the refresh token belongs to (its whole family)."""
+    token = RefreshToken.objects.filter(token_hash=_hash_refresh_token(refresh_token or "")).first()
+    if token is None:
+        raise InvalidRefreshToken("This session has already ended.")
+    RefreshToken.objects.filter(family=token.family, revoked_at__isnull=True).update(revoked_at=now)
+
+
+def user_change_password(
+    *, user: User, current_password: str, new_password: str, now: datetime
+) -> Session:
+    """Change the password and end every session of the user; returns a fresh session."""
+    if not user.check_password(current_password or ""):
+        raise InvalidCredentials("The current password is wrong.", field="currentPassword")
+    _validate_password(new_password or "", user=user, field="newPassword")
+    with transaction.atomic():
+        user.set_password(new_password)
+        # Access tokens carry whole seconds: anything issued before this second is refused.
+        user.tokens_valid_after = now.replace(microsecond=0)
+        user.save(update_fields=["password", "tokens_valid_after"])
+        RefreshToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
+        return _session_issue(user=user, family=uuid.uuid4(), now=now)
+
+
+def refresh_tokens_purge_expired(*, now: datetime) -> int:
+    deleted, _ = RefreshToken.objects.filter(expires_at__lte=now).delete()
+    return deleted
+
+
+def _coordinate(value, *, field: str, limit: int) -> Decimal:
+    try:
+        number = Decimal(str(value)).quantize(Decimal("0.000001"))
+    except (InvalidOperation, TypeError, ValueError) as error:
+        raise ValidationFailed(f"{field} must be a number.", field=field) from error
+    if not -limit <= number <= limit:
+        raise ValidationFailed(f"{field} must be between -{limit} and {limit}.", field=field)
+    return number
+
+
+def _address_fields(*, label, line1, line2, city, postal_code, country, latitude, longitude):
+    country = _required(country, "country", "Country", 2).upper()
+    if not re.fullmatch(r"[A-Z]{2}", country):
+        raise ValidationFailed("Country is a two-letter ISO code such as PT.", field="country")
+    return {
+        "label": (label or "").strip()[:64],
+        "line1": _required(line1, "line1", "Address line", 200),
+        "line2": (line2 or "").strip()[:200],
+        "city": _required(city, "city", "City", 100),
+        "postal_code": _required(postal_code, "postalCode", "Postal code", 20),
+        "country": country,
+        "latitude": _coordinate(latitude, field="latitude", limit=90),
+        "longitude": _coordinate(longitude, field="longitude", limit=180),
+    }
+
+
+def address_add(*, user: User, now: datetime, **fields) -> Address:
+    return Address.objects.create(user=user, created_at=now, **_address_fields(**fields))
+
+
+def address_update(*, user: User, address_id, **fields) -> Address:
+    with transaction.atomic():
+        address = Address.objects.select_for_update().filter(pk=address_id, user=user).first()
+        if address is None:
+            raise NotFound("No such address.", field="id")
+        for name, value in _address_fields(**fields).items():
+            setattr(address, name, value)
+        address.save()
+    return address
+
+
+def address_delete(*, user: User, address_id) -> None:
+    deleted, _ = Address.objects.filter(pk=address_id, user=user).delete()
+    if not deleted:
+        raise NotFound("No such address.", field="id")
+
+
+DEMO_PASSWORD = "demo-pass-2026"
+DEMO_USERS = {
+    "customer@demo.test": ("Cora Customer", Role.CUSTOMER),
+    "staff@demo.test": ("Sam Staff", Role.RESTAURANT_STAFF),
+    "driver@demo.test": ("Dina Driver", Role.DRIVER),
+    "admin@demo.test": ("Ada Admin", Role.ADMIN),
+}
+# The customer's delivery address: Praça do Comércio, Lisbon, the demo city.
+DEMO_ADDRESS = {
+    "label": "Home",
+    "line1": "Praça do Comércio 1",
+    "city": "Lisbon",
+    "postal_code": "1100-148",
+    "country": "PT",
+    "latitude": Decimal("38.722300"),
+    "longitude": Decimal("-9.139300"),
+}
+
+
+def demo_users_ensure(*, now: datetime) -> dict[str, User]:
+    """The fixed demo accounts of api.md, created or reset to their documented state."""
+    users = {}
+    for email, (full_name, role) in DEMO_USERS.items():
+        is_admin = role == Role.ADMIN
+        user, _ = User.objects.update_or_create(
+            email=email,
+            defaults={
+                "full_name": full_name,
+                "role": role,
+                "is_active": True,
+                "is_staff": is_admin,
+                "is_superuser": is_admin,
+            },
+        )
+        if not user.check_password(DEMO_PASSWORD):
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        users[email] = user
+    customer = users["customer@demo.test"]
+    if not customer.addresses.exists():
+        Address.objects.create(user=customer, created_at=now, **DEMO_ADDRESS)
+    return users

@@ -1,0 +1,45 @@
+"""Rate limits: a fixed-window counter per client and action in the shared cache (Redis).
+
+Every web process shares the counters, so a limit holds across the whole deployment.
+"""
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from strawberry.types import Info
+
+from accounts.errors import RateLimited
+
+
+def client_ip(info: Info) -> str:
+    request = info.context.request
+    # Behind a load balancer the client is the first hop it recorded; trust it only when told.
+    if settings.TRUST_X_FORWARDED_FOR:
+        forwarded = request.headers.get("X-Forwarded-For", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def rate_limit(*, action: str, key: str, limit: int, window_seconds: int = 60) -> None:
+    """Count one attempt of `action` by `key`; RateLimited once `limit` is passed in the window."""
+    if not settings.RATE_LIMITS_ENABLED:
+        return
+    window = int(time.time() // window_seconds)
+    cache_key = f"ratelimit:{action}:{key}:{window}"
+    # add() is atomic: only the first request of a window creates the counter.
+    cache.add(cache_key, 0, timeout=window_seconds + 1)
+    try:
+        count = cache.incr(cache_key)
+    except ValueError:  # expired between add and incr: this is the first of a new window
+        cache.set(cache_key, 1, timeout=window_seconds + 1)
+        count = 1
+    if count > limit:
+        raise RateLimited(f"Too many attempts. Try again in {window_seconds} seconds.")
+
+
+def rate_limit_request(info: Info, *, action: str, limit: int, extra_key: str = "") -> None:
+    """Limit by client IP (and `extra_key`, e.g. the email being signed in to)."""
+    key = client_ip(info) + (f":{extra_key.lower()}" if extra_key else "")
+    rate_limit(action=action, key=key, limit=limit)
