@@ -11,11 +11,10 @@ from payments.models import Payment, Refund
 from tests.factories import AdminFactory, RestaurantStaffFactory
 from tests.orders.checkout_helpers import PLACE_ORDER, a_menu, checkout_input, global_id, line
 
-# Money moves through the payment service; these run once it is on main.
+# Checkout needs the catalogue's rules; money moves through the real payment service.
 pytest.importorskip("restaurants.selectors")
-pytest.importorskip("payments.services")
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("payments_live")]
 
 MOVE = "order { id status preparationMinutes estimatedDeliveryAt } errors { code field }"
 ACCEPT = f"mutation($input: AcceptOrderInput!) {{ acceptOrder(input: $input) {{ {MOVE} }} }}"

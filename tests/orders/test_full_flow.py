@@ -6,9 +6,8 @@ from tests.factories import RestaurantStaffFactory
 from tests.orders.checkout_helpers import PLACE_ORDER, a_menu, checkout_input, line
 from tests.orders.dispatch_helpers import driver_at
 
-# Checkout needs the catalogue's rules and the payment service; this runs once both are on main.
+# Checkout needs the catalogue's rules; money moves through the real payment service.
 pytest.importorskip("restaurants.selectors")
-pytest.importorskip("payments.services")
 
 STEP = "order { id status } errors { code message }"
 ACCEPT = f"mutation($input: AcceptOrderInput!) {{ acceptOrder(input: $input) {{ {STEP} }} }}"
@@ -35,6 +34,7 @@ def step(gql, user, document, **input_fields):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("payments_live")
 def test_an_order_goes_from_checkout_to_delivered_through_the_api(gql):
     menu = a_menu()
     staff = RestaurantStaffFactory(restaurant=menu.restaurant).user

@@ -9,11 +9,10 @@ from orders.models import Order, OrderEvent, OrderLine
 from payments.models import Payment
 from tests.orders.checkout_helpers import PLACE_ORDER, a_menu, checkout_input, line
 
-# Checkout needs the catalogue's rules and the payment service; these run once both are on main.
+# Checkout needs the catalogue's rules; money moves through the real payment service.
 pytest.importorskip("restaurants.selectors")
-pytest.importorskip("payments.services")
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("payments_live")]
 
 
 @pytest.fixture
@@ -111,3 +110,13 @@ def test_keys_are_per_customer(gql, menu):
     place(gql, other, [line(menu.soup, 3)], key="shared-key-1")
 
     assert Order.objects.count() == 2
+
+
+def test_a_declined_card_ends_the_order_with_a_typed_error(gql, menu):
+    payload = place(
+        gql, menu, [line(menu.soup, 3)], payment_method_id="pm_card_visa_chargeDeclined"
+    )
+
+    assert payload["order"]["status"] == "PAYMENT_FAILED"
+    assert payload["payment"]["status"] == "FAILED"
+    assert payload["errors"][0]["code"] == "PAYMENT_DECLINED"

@@ -11,12 +11,12 @@ from orders.services.checkout import CartLine, order_place
 from payments.models import Payment
 from tests.orders.checkout_helpers import a_menu
 
-# Checkout needs the catalogue's rules and the payment service; these run once on main.
+# Checkout needs the catalogue's rules; money moves through the real payment service.
 pytest.importorskip("restaurants.selectors")
-pytest.importorskip("payments.services")
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("payments_live")
 def test_concurrent_requests_with_one_key_make_one_order_and_one_payment():
     menu = a_menu()
     requests = 4
