@@ -151,6 +151,8 @@ METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 # Requests per window per client for the sensitive mutations (login, register, placeOrder...).
 RATE_LIMITS_ENABLED = env.bool("RATE_LIMITS_ENABLED", default=True)
 RATE_LIMIT_AUTH_PER_MINUTE = env.int("RATE_LIMIT_AUTH_PER_MINUTE", default=10)
+# Checkout attempts per customer per minute (repeats of one idempotency key count too).
+RATE_LIMIT_PLACE_ORDER_PER_MINUTE = env.int("RATE_LIMIT_PLACE_ORDER_PER_MINUTE", default=10)
 # Only behind a proxy that sets X-Forwarded-For itself; otherwise clients could forge it.
 TRUST_X_FORWARDED_FOR = env.bool("TRUST_X_FORWARDED_FOR", default=False)
 

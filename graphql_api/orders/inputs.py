@@ -1,4 +1,4 @@
-"""Inputs of the order mutations, and the decoding of the global ids they carry."""
+"""Inputs of the order mutations."""
 
 import strawberry
 

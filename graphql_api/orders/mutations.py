@@ -5,12 +5,14 @@ from collections.abc import Callable
 from enum import Enum
 
 import strawberry
+from django.conf import settings
 from django.utils import timezone
 from strawberry.types import Info
 
 from accounts.errors import DomainError
 from graphql_api.core.context import require_user
 from graphql_api.core.errors import ErrorCode, UserError
+from graphql_api.core.limits import rate_limit
 from graphql_api.core.relay_ids import decode_id
 from graphql_api.orders.inputs import (
     AcceptOrderInput,
@@ -95,6 +97,11 @@ class OrdersMutation:
     def place_order(self, info: Info, input: PlaceOrderInput) -> PlaceOrderPayload:
         try:
             user = require_user(info)
+            rate_limit(
+                action="place_order",
+                key=str(user.pk),
+                limit=settings.RATE_LIMIT_PLACE_ORDER_PER_MINUTE,
+            )
             result = order_place(
                 customer=user,
                 restaurant_id=decode_id(input.restaurant_id, "Restaurant"),
