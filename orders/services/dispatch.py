@@ -62,8 +62,37 @@ def active_deliveries_count(driver_id) -> Subquery:
     )
 
 
+# How many locked candidates to re-check before giving up this round (see below).
+FREE_DRIVER_RECHECKS = 5
+
+
 def _nearest_free_driver(*, delivery: Delivery, latitude, longitude, now: datetime):
-    """The closest driver who may take this delivery, row-locked; skips rows being offered."""
+    """The closest driver who may take this delivery, row-locked; skips rows being offered.
+
+    The candidate query's subqueries (pending offers, active deliveries) see the snapshot taken
+    when it started. A dispatcher that committed an offer to the same driver in the meantime
+    releases the row lock before this one reaches the row, so the row is locked here on stale
+    facts. Re-checking after the lock, in a new statement (a fresh snapshot under READ
+    COMMITTED), closes that gap: a driver is never offered two deliveries.
+    """
+    rejected: list = []
+    for _ in range(FREE_DRIVER_RECHECKS):
+        state = _nearest_candidate(
+            delivery=delivery, latitude=latitude, longitude=longitude, now=now, exclude=rejected
+        )
+        if state is None or _still_free(state.user_id):
+            return state
+        rejected.append(state.user_id)
+    return None
+
+
+def _still_free(driver_id) -> bool:
+    deciding = DeliveryOffer.objects.filter(driver_id=driver_id, status=OfferStatus.PENDING)
+    active = Delivery.objects.filter(driver_id=driver_id, status__in=ACTIVE_DELIVERY_STATUSES)
+    return not deciding.exists() and active.count() < settings.DRIVER_MAX_ACTIVE_DELIVERIES
+
+
+def _nearest_candidate(*, delivery: Delivery, latitude, longitude, now: datetime, exclude):
     radius_km = settings.DISPATCH_RADIUS_KM
     box = bounding_box(latitude, longitude, radius_km)
     already_asked_or_deciding = DeliveryOffer.objects.filter(driver_id=OuterRef("user_id")).filter(
@@ -79,6 +108,7 @@ def _nearest_free_driver(*, delivery: Delivery, latitude, longitude, now: dateti
             location_updated_at__gte=now
             - timedelta(seconds=settings.DRIVER_LOCATION_MAX_AGE_SECONDS),
         )
+        .exclude(user_id__in=exclude)
         .exclude(Exists(already_asked_or_deciding))
         .annotate(
             active_deliveries=active_deliveries_count(OuterRef("user_id")),
