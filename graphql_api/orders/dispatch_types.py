@@ -7,8 +7,8 @@ from strawberry import relay
 
 from graphql_api.accounts.types import AddressType
 from graphql_api.core.types import Money, money
-from orders.geo import distance_km
 from orders.models import Delivery, DeliveryOffer, DeliveryStatus, DriverState
+from restaurants.geo import distance_km
 
 
 @strawberry.type(description="Where the driver carrying the order last was.")

@@ -16,7 +16,6 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import Role, User
 from orders.errors import DriverBusy, OfferNotOpen, OrderNotFound
-from orders.geo import bounding_box, distance_km_expression
 from orders.live_updates import delivery_changed_broadcast
 from orders.models import (
     Delivery,
@@ -28,6 +27,7 @@ from orders.models import (
     OrderStatus,
 )
 from orders.services.notify_hooks import delivery_offer_notify, delivery_waiting_notify
+from restaurants.geo import bounding_box, distance_km_expression
 
 logger = logging.getLogger(__name__)
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from orders.geo import bounding_box, distance_km, distance_km_expression
 from orders.models import DriverState
+from restaurants.geo import bounding_box, distance_km, distance_km_expression
 from tests.orders.dispatch_helpers import driver_at
 
 LISBON = (38.7223, -9.1393)

@@ -1,7 +1,6 @@
-"""Great-circle distances for dispatch, in Python and in SQL.
+"""Great-circle distances, in Python and in SQL (near-me search, delivery range, dispatch).
 
-Stand-in: when restaurants.geo (the restaurants app's distance helpers) lands, dispatch should
-use it and this module go. The bounding box lets the coordinate index narrow the candidates
+The bounding box lets the coordinate index narrow the candidates
 before the exact distance is computed; it does not handle the poles or the antimeridian.
 """
 
