@@ -21,10 +21,18 @@ install: $(VENV)/.base-installed
 install-dev: $(VENV)/.dev-installed
 
 ## make run: SQLite, in-process cache, eager tasks and the local Stripe stand-in; no services needed.
+## Without STRIPE_SECRET_KEY, localstripe runs on 127.0.0.1:8420 beside the server and stops with it.
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT)
+	@if [ -z "$$STRIPE_SECRET_KEY" ]; then \
+	  $(BIN)/python manage.py localstripe --port 8420 \
+	    --webhook-url http://$(HOST):$(PORT)/webhooks/stripe/ & stripe_pid=$$!; \
+	  trap 'kill $$stripe_pid 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT); \
+	else \
+	  $(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT); \
+	fi
 
 ## make test: ruff, then the whole suite against PostgreSQL and Redis (override by environment).
 test: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/food_delivery

@@ -165,12 +165,14 @@ CELERY_TASK_ROUTES = {
     "orders.delivery_dispatch": {"queue": "dispatch"},
     "orders.delivery_offers_expire": {"queue": "dispatch"},
     "orders.deliveries_redispatch_due": {"queue": "dispatch"},
+    "payments.*": {"queue": "payments"},
 }
 # Periodic work (celery beat). Dispatch: unanswered offers move on within seconds of expiring, and
 # deliveries waiting for a driver are retried once their back-off has passed.
 CELERY_BEAT_SCHEDULE = {
     "delivery-offers-expire": {"task": "orders.delivery_offers_expire", "schedule": 10.0},
     "deliveries-redispatch-due": {"task": "orders.deliveries_redispatch_due", "schedule": 15.0},
+    "payments-reconcile": {"task": "payments.reconcile", "schedule": 300.0},
 }
 
 # --- Delivery dispatch -------------------------------------------------------------------------
@@ -199,6 +201,10 @@ STRIPE_API_BASE = env.str(
 STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=10.0)
 STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=2)
 STRIPE_WEBHOOK_TOLERANCE_SECONDS = env.int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", default=300)
+# Reconciliation: payments without news for this long are re-read from Stripe; authorisations
+# older than this many hours (Stripe keeps them about 7 days) are captured or released.
+PAYMENT_STUCK_AFTER_MINUTES = env.int("PAYMENT_STUCK_AFTER_MINUTES", default=10)
+PAYMENT_AUTHORIZATION_MAX_AGE_HOURS = env.int("PAYMENT_AUTHORIZATION_MAX_AGE_HOURS", default=144)
 
 # --- Locale and time ---------------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -236,4 +242,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # The stripe client logs every request at INFO; its failures still reach us as exceptions.
+    "loggers": {"stripe": {"level": "WARNING"}},
 }

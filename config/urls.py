@@ -4,6 +4,7 @@ from django.urls import path
 from config.health import healthz, readyz
 from config.metrics import metrics_view
 from graphql_api.views import graphql_view
+from payments.views import stripe_webhook
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -11,4 +12,5 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
     path("metrics", metrics_view, name="metrics"),
+    path("webhooks/stripe/", stripe_webhook, name="stripe-webhook"),
 ]

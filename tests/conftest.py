@@ -1,6 +1,8 @@
 """Shared fixtures. The suite runs against real PostgreSQL and Redis and refuses anything else."""
 
 import os
+import socket
+from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
@@ -56,3 +58,60 @@ def _fresh_cache():
 @pytest.fixture
 def gql(client) -> GraphQLClient:
     return GraphQLClient(client)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def _localstripe_server():
+    """One real localstripe process on a free loopback port for the whole session."""
+    from payments import localstripe
+
+    port = _free_port()
+    process = localstripe.start(port)
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@dataclass
+class LocalStripe:
+    base_url: str
+
+    def payment_method(self, card_number: str = "4242424242424242") -> str:
+        from payments import localstripe
+
+        return localstripe.card_payment_method(self.base_url, card_number)
+
+    def authenticate(self, *, intent_id: str, client_secret: str, success: bool = True) -> dict:
+        from payments import localstripe
+
+        return localstripe.authenticate(
+            self.base_url, intent_id=intent_id, client_secret=client_secret, success=success
+        )
+
+    def register_webhook(self, url: str, secret: str) -> None:
+        from payments import localstripe
+
+        localstripe.register_webhook(self.base_url, url=url, secret=secret)
+
+    def get(self, path: str) -> dict:
+        from payments import localstripe
+
+        return localstripe.request("GET", self.base_url, path)
+
+
+@pytest.fixture
+def localstripe(_localstripe_server, settings) -> LocalStripe:
+    """The real stripe client pointed at a fresh localstripe (data reset for each test)."""
+    from payments import localstripe as server
+
+    server.reset(_localstripe_server)
+    settings.STRIPE_API_BASE = _localstripe_server
+    settings.STRIPE_SECRET_KEY = "sk_test_localstripe"
+    settings.STRIPE_MAX_NETWORK_RETRIES = 0
+    return LocalStripe(_localstripe_server)

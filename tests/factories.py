@@ -92,6 +92,9 @@ class RestaurantFactory(factory.django.DjangoModelFactory):
 class OpenAroundTheClockRestaurantFactory(RestaurantFactory):
     """A restaurant open every day, all day (00:00-00:00 spans the whole day)."""
 
+    class Meta:
+        skip_postgeneration_save = True
+
     @factory.post_generation
     def hours(obj, create, extracted, **kwargs):
         if create:

@@ -110,12 +110,18 @@ def _travel_minutes(order: Order) -> int:
 
 
 def _release(*, order_id, now: datetime) -> None:
-    from payments.services import payment_release
+    from payments.tasks import payment_release_task
 
-    payment_release(order_id=order_id, now=now)
+    payment_release_task.delay(order_id=str(order_id))
 
 
 def _refund(*, order_id, actor: User | None, reason: str, now: datetime) -> None:
-    from payments.services import payment_refund
+    from payments.tasks import payment_refund_task
 
-    payment_refund(order_id=order_id, amount=None, reason=reason, actor=actor, now=now)
+    payment_refund_task.delay(
+        order_id=str(order_id),
+        reason=reason,
+        actor_id=str(actor.pk) if actor else None,
+        # One refund per cancellation, however often the task runs.
+        idempotency_key=f"cancel-refund-{order_id}",
+    )

@@ -114,7 +114,10 @@ def test_keys_are_per_customer(gql, menu):
 
 def test_a_declined_card_ends_the_order_with_a_typed_error(gql, menu):
     payload = place(
-        gql, menu, [line(menu.soup, 3)], payment_method_id="pm_card_visa_chargeDeclined"
+        gql,
+        menu,
+        [line(menu.soup, 3)],
+        payment_method_id="pm_card_chargeCustomerFail",  # card 4000000000000341
     )
 
     assert payload["order"]["status"] == "PAYMENT_FAILED"

@@ -1,0 +1,183 @@
+"""The only module that talks to Stripe (or a Stripe-compatible server such as localstripe).
+
+Everything here is a small typed call; Stripe's own errors are mapped to three outcomes the
+services understand: the card was refused (`CardDeclined`), Stripe refused the request
+(`GatewayRejected`), or nobody knows what happened (`GatewayUnavailable`: network trouble,
+time-outs, rate limits, Stripe's 5xx).
+"""
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import stripe
+from django.conf import settings
+
+# Stripe's own webhook bodies are a few KB; anything this large is not from Stripe.
+MAX_WEBHOOK_BYTES = 256 * 1024
+
+
+class GatewayError(Exception):
+    def __init__(self, message: str, *, code: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+class CardDeclined(GatewayError):
+    pass
+
+
+class GatewayRejected(GatewayError):
+    pass
+
+
+class GatewayUnavailable(GatewayError):
+    pass
+
+
+class WebhookRejected(GatewayError):
+    pass
+
+
+@dataclass(frozen=True)
+class Intent:
+    id: str
+    status: str
+    amount: int
+    amount_capturable: int
+    amount_received: int
+    currency: str
+    client_secret: str
+    error_code: str
+    error_message: str
+
+
+@dataclass(frozen=True)
+class RefundOutcome:
+    id: str
+    status: str
+    amount: int
+
+
+@lru_cache(maxsize=4)
+def _client(api_key: str, api_base: str, timeout: float, retries: int) -> stripe.StripeClient:
+    options = {
+        "max_network_retries": retries,
+        "http_client": stripe.RequestsClient(timeout=timeout),
+    }
+    if api_base:
+        options["base_addresses"] = {"api": api_base}
+    return stripe.StripeClient(api_key, **options)
+
+
+def client() -> stripe.StripeClient:
+    return _client(
+        settings.STRIPE_SECRET_KEY,
+        settings.STRIPE_API_BASE,
+        settings.STRIPE_TIMEOUT_SECONDS,
+        settings.STRIPE_MAX_NETWORK_RETRIES,
+    )
+
+
+def _call(request):
+    try:
+        return request()
+    except stripe.CardError as error:
+        raise CardDeclined(_message(error), code=error.code or "card_declined") from error
+    except (stripe.APIConnectionError, stripe.RateLimitError) as error:
+        raise GatewayUnavailable(_message(error)) from error
+    except stripe.StripeError as error:
+        if error.http_status is None or error.http_status >= 500:
+            raise GatewayUnavailable(_message(error)) from error
+        raise GatewayRejected(_message(error), code=error.code or "") from error
+
+
+def _message(error: stripe.StripeError) -> str:
+    return error.user_message or str(error) or "Stripe refused the request."
+
+
+def _intent(obj) -> Intent:
+    if isinstance(obj, stripe.StripeObject):
+        obj = obj.to_dict()
+    last_error = obj.get("last_payment_error") or {}
+    return Intent(
+        id=obj["id"],
+        status=obj["status"],
+        amount=obj.get("amount") or 0,
+        amount_capturable=obj.get("amount_capturable") or 0,
+        amount_received=obj.get("amount_received") or 0,
+        currency=(obj.get("currency") or "").upper(),
+        client_secret=obj.get("client_secret") or "",
+        error_code=last_error.get("code") or "",
+        error_message=last_error.get("message") or "",
+    )
+
+
+def intent_from_payload(obj: dict) -> Intent:
+    """An Intent from the object inside a webhook event."""
+    return _intent(obj)
+
+
+def intent_create(
+    *, amount: int, currency: str, payment_method_id: str, metadata: dict, idempotency_key: str
+) -> Intent:
+    """Create, without confirming, a card PaymentIntent to be captured by hand later."""
+    params = {
+        "amount": amount,
+        "currency": currency.lower(),
+        "payment_method": payment_method_id,
+        "payment_method_types": ["card"],
+        "capture_method": "manual",
+        "metadata": metadata,
+    }
+    options = {"idempotency_key": idempotency_key}
+    return _intent(_call(lambda: client().v1.payment_intents.create(params, options)))
+
+
+def intent_confirm(intent_id: str, *, idempotency_key: str) -> Intent:
+    options = {"idempotency_key": idempotency_key}
+    return _intent(_call(lambda: client().v1.payment_intents.confirm(intent_id, {}, options)))
+
+
+def intent_retrieve(intent_id: str) -> Intent:
+    return _intent(_call(lambda: client().v1.payment_intents.retrieve(intent_id)))
+
+
+def intent_capture(intent_id: str, *, amount: int, idempotency_key: str) -> Intent:
+    params = {"amount_to_capture": amount}
+    options = {"idempotency_key": idempotency_key}
+    return _intent(_call(lambda: client().v1.payment_intents.capture(intent_id, params, options)))
+
+
+def intent_cancel(intent_id: str, *, idempotency_key: str) -> Intent:
+    options = {"idempotency_key": idempotency_key}
+    return _intent(_call(lambda: client().v1.payment_intents.cancel(intent_id, {}, options)))
+
+
+def refund_create(
+    *, intent_id: str, amount: int, metadata: dict, idempotency_key: str
+) -> RefundOutcome:
+    params = {"payment_intent": intent_id, "amount": amount, "metadata": metadata}
+    options = {"idempotency_key": idempotency_key}
+    refund = _call(lambda: client().v1.refunds.create(params, options)).to_dict()
+    return RefundOutcome(id=refund["id"], status=refund["status"], amount=refund["amount"])
+
+
+def webhook_event(payload: bytes, signature: str) -> dict:
+    """The verified event of a webhook call (signature over the raw body, with tolerance)."""
+    if len(payload) > MAX_WEBHOOK_BYTES:
+        raise WebhookRejected("The body is too large.")
+    if not signature:
+        raise WebhookRejected("The Stripe-Signature header is missing.")
+    try:
+        event = stripe.Webhook.construct_event(
+            payload,
+            signature,
+            settings.STRIPE_WEBHOOK_SECRET,
+            tolerance=settings.STRIPE_WEBHOOK_TOLERANCE_SECONDS,
+        )
+    except stripe.SignatureVerificationError as error:
+        raise WebhookRejected("The signature does not verify.") from error
+    except ValueError as error:
+        raise WebhookRejected("The body is not a Stripe event.") from error
+    return event.to_dict()

@@ -1,0 +1,183 @@
+"""Authorise at checkout, capture on acceptance, release on rejection or early cancellation.
+
+Never a second authorisation: the PaymentIntent is created unconfirmed and its id stored before
+it is confirmed, so a retry of the same Payment only re-reads or confirms that one intent. The
+create call carries an Idempotency-Key too, so a create whose answer was lost returns the same
+intent from Stripe (localstripe ignores the key; there an unanswered create leaves at most an
+unconfirmed intent, which holds no money).
+"""
+
+import logging
+from datetime import datetime
+
+from django.db import transaction
+
+from accounts.models import User
+from orders.errors import OrderNotFound
+from orders.models import Order
+from payments import gateway
+from payments.errors import PaymentCaptureFailed, PaymentNotFound, PaymentUnavailable
+from payments.models import Payment, PaymentStatus
+from payments.services.settle import PaymentResult, payment_fail, payment_settle
+
+logger = logging.getLogger(__name__)
+S = PaymentStatus
+# Statuses in which an intent may still hold, or come to hold, the customer's money.
+RELEASABLE = (S.CREATED, S.UNKNOWN, S.REQUIRES_ACTION, S.AUTHORIZED)
+
+
+def payment_create(*, order: Order, payment_method_id: str) -> Payment:
+    """The order's payment attempt, written in the checkout transaction; nothing sent yet."""
+    attempt = Payment.objects.filter(order=order).count() + 1
+    return Payment.objects.create(
+        order=order,
+        currency=order.currency,
+        amount=order.total,
+        payment_method_id=payment_method_id,
+        idempotency_key=f"order-{order.pk}-attempt-{attempt}",
+        created_at=order.created_at,
+    )
+
+
+def payment_authorize(*, payment_id, now: datetime) -> PaymentResult:
+    """Ask Stripe to hold the order's total on the card; safe to call again for one payment."""
+    payment = Payment.objects.select_related("order").get(pk=payment_id)
+    if payment.status not in (S.CREATED, S.UNKNOWN):
+        return PaymentResult.of(payment)
+    try:
+        intent = _intent_of(payment)
+        if intent.status == "requires_confirmation":
+            intent = gateway.intent_confirm(
+                intent.id, idempotency_key=f"{payment.idempotency_key}-confirm"
+            )
+    except gateway.CardDeclined as error:
+        return PaymentResult.of(
+            payment_fail(payment_id=payment.pk, code=error.code, message=error.message, now=now)
+        )
+    except gateway.GatewayRejected as error:
+        logger.warning("Stripe refused payment %s: %s", payment.pk, error.message)
+        return PaymentResult.of(
+            payment_fail(payment_id=payment.pk, code=error.code, message=error.message, now=now)
+        )
+    except gateway.GatewayUnavailable as error:
+        Payment.objects.filter(pk=payment.pk, status__in=(S.CREATED, S.UNKNOWN)).update(
+            status=S.UNKNOWN, last_error_message=error.message, updated_at=now
+        )
+        raise PaymentUnavailable(
+            "The payment service is unreachable; the order is kept. Try again with the same "
+            "idempotency key.",
+            field="paymentMethodId",
+        ) from error
+    return PaymentResult.of(payment_settle(payment_id=payment.pk, intent=intent, now=now))
+
+
+def _intent_of(payment: Payment) -> gateway.Intent:
+    if payment.stripe_payment_intent_id:
+        return gateway.intent_retrieve(payment.stripe_payment_intent_id)
+    intent = gateway.intent_create(
+        amount=payment.amount,
+        currency=payment.currency,
+        payment_method_id=payment.payment_method_id,
+        metadata={"order_id": str(payment.order_id), "payment_id": str(payment.pk)},
+        idempotency_key=f"{payment.idempotency_key}-create",
+    )
+    # Stored (and committed) before confirming: from now on retries reuse this intent.
+    Payment.objects.filter(pk=payment.pk).update(
+        stripe_payment_intent_id=intent.id, client_secret=intent.client_secret
+    )
+    return intent
+
+
+def payment_confirm(*, order_id, actor: User, now: datetime) -> PaymentResult:
+    """After the customer's own card authentication (3-D Secure): re-read and settle."""
+    payment = (
+        Payment.objects.filter(order_id=order_id, order__customer=actor)
+        .order_by("-created_at")
+        .first()
+    )
+    if payment is None:
+        raise OrderNotFound()
+    if payment.status not in (S.CREATED, S.UNKNOWN, S.REQUIRES_ACTION):
+        return PaymentResult.of(payment)
+    if not payment.stripe_payment_intent_id:
+        return payment_authorize(payment_id=payment.pk, now=now)
+    try:
+        intent = gateway.intent_retrieve(payment.stripe_payment_intent_id)
+    except gateway.GatewayError as error:
+        raise PaymentUnavailable("The payment service is unreachable; try again.") from error
+    return PaymentResult.of(payment_settle(payment_id=payment.pk, intent=intent, now=now))
+
+
+def payment_capture(*, order_id, now: datetime) -> Payment:
+    """Take the authorised money; called inside acceptOrder's transaction, order row locked.
+
+    Raises PaymentCaptureFailed so the acceptance rolls back and the order stays PLACED.
+    """
+    payment = (
+        Payment.objects.select_for_update()
+        .filter(order_id=order_id, status__in=(S.AUTHORIZED, S.CAPTURED))
+        .order_by("-created_at")
+        .first()
+    )
+    if payment is None:
+        raise PaymentCaptureFailed("The order has no authorised payment to capture.")
+    if payment.status == S.CAPTURED:
+        return payment
+    try:
+        intent = gateway.intent_capture(
+            payment.stripe_payment_intent_id,
+            amount=payment.amount_authorized,
+            idempotency_key=f"{payment.idempotency_key}-capture",
+        )
+    except gateway.GatewayUnavailable as error:
+        raise PaymentCaptureFailed(
+            "The payment service is unreachable; try accepting again.", code="PAYMENT_UNAVAILABLE"
+        ) from error
+    except gateway.GatewayError as error:
+        # Perhaps captured already by an attempt whose answer was lost: believe Stripe's state.
+        intent = _retrieve_or_none(payment.stripe_payment_intent_id)
+        if intent is None or intent.status != "succeeded":
+            raise PaymentCaptureFailed(f"The card could not be charged: {error.message}") from error
+    payment.status = S.CAPTURED
+    payment.amount_captured = intent.amount_received or payment.amount_authorized
+    payment.captured_at = payment.last_synced_at = now
+    payment.save()
+    return payment
+
+
+def _retrieve_or_none(intent_id: str) -> gateway.Intent | None:
+    try:
+        return gateway.intent_retrieve(intent_id)
+    except gateway.GatewayError:
+        return None
+
+
+def payment_release(*, order_id, now: datetime) -> None:
+    """Let go of any hold on the card for an order that will not be charged. Safe to repeat."""
+    for payment in Payment.objects.filter(order_id=order_id, status__in=RELEASABLE):
+        if not payment.stripe_payment_intent_id:
+            with transaction.atomic():
+                Payment.objects.filter(pk=payment.pk, stripe_payment_intent_id=None).filter(
+                    status__in=RELEASABLE
+                ).update(status=S.CANCELED, canceled_at=now, updated_at=now)
+            continue
+        try:
+            intent = gateway.intent_cancel(
+                payment.stripe_payment_intent_id,
+                idempotency_key=f"{payment.idempotency_key}-cancel",
+            )
+        except gateway.GatewayRejected:
+            # Already cancelled or failed at Stripe: record whatever state it is in.
+            intent = gateway.intent_retrieve(payment.stripe_payment_intent_id)
+        except gateway.GatewayUnavailable as error:
+            raise PaymentUnavailable(
+                "Stripe is unreachable; the release will be retried."
+            ) from error
+        payment_settle(payment_id=payment.pk, intent=intent, now=now)
+
+
+def payment_for_order(*, order_id) -> Payment:
+    payment = Payment.objects.filter(order_id=order_id).order_by("-created_at").first()
+    if payment is None:
+        raise PaymentNotFound("The order has no payment.")
+    return payment

@@ -1,0 +1,144 @@
+"""Refunds: never more than was captured and not yet refunded, each sent to Stripe once.
+
+A refund is written PENDING (which reserves its amount) and committed before Stripe is called
+with the refund's own idempotency key; a refund whose answer was lost stays PENDING and is sent
+again with the same key by the reconciliation task.
+"""
+
+import logging
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Sum
+
+from accounts.models import User
+from orders.models import Order
+from payments import gateway
+from payments.errors import PaymentNotFound, PaymentUnavailable, RefundNotAllowed
+from payments.models import Payment, PaymentStatus, Refund
+
+logger = logging.getLogger(__name__)
+REASON_MAX_LENGTH = 500
+
+
+def refundable_amount(payment: Payment) -> int:
+    pending = (
+        payment.refunds.filter(status=Refund.Status.PENDING).aggregate(total=Sum("amount"))["total"]
+        or 0
+    )
+    return payment.amount_captured - payment.amount_refunded - pending
+
+
+def order_refund(
+    *, order_id, actor: User, amount: int | None, reason: str, now: datetime
+) -> Refund:
+    """`refundOrder`: admins and the restaurant's owners and managers only."""
+    from restaurants.selectors import user_is_restaurant_owner
+
+    restaurant_id = (
+        Order.objects.filter(pk=order_id).values_list("restaurant_id", flat=True).first()
+    )
+    if restaurant_id is None or not user_is_restaurant_owner(actor, restaurant_id):
+        from orders.errors import OrderNotFound
+
+        raise OrderNotFound()
+    return payment_refund(order_id=order_id, amount=amount, reason=reason, actor=actor, now=now)
+
+
+def payment_refund(
+    *,
+    order_id,
+    amount: int | None,
+    reason: str,
+    actor: User | None,
+    now: datetime,
+    idempotency_key: str | None = None,
+) -> Refund:
+    """Refund `amount` (None: everything still refundable) of the order's captured payment."""
+    reason = (reason or "").strip()
+    if len(reason) > REASON_MAX_LENGTH:
+        raise RefundNotAllowed(
+            f"A reason has at most {REASON_MAX_LENGTH} characters.", field="reason"
+        )
+    with transaction.atomic():
+        payment = (
+            Payment.objects.select_for_update()
+            .filter(order_id=order_id, status=PaymentStatus.CAPTURED)
+            .order_by("-created_at")
+            .first()
+        )
+        if payment is None:
+            raise PaymentNotFound("The order has no captured payment to refund.")
+        if idempotency_key:
+            existing = payment.refunds.filter(idempotency_key=idempotency_key).first()
+            if existing is not None:
+                return existing
+        available = refundable_amount(payment)
+        amount = available if amount is None else amount
+        if amount <= 0 or amount > available:
+            raise RefundNotAllowed(
+                f"Up to {available} can be refunded (minor units of {payment.currency}).",
+                field="amount",
+            )
+        refund = Refund.objects.create(
+            payment=payment,
+            amount=amount,
+            reason=reason,
+            requested_by=actor,
+            idempotency_key=idempotency_key or f"refund-{payment.pk}-{now.timestamp():.6f}",
+            created_at=now,
+        )
+    return refund_send(refund_id=refund.pk, now=now)
+
+
+def refund_send(*, refund_id, now: datetime) -> Refund:
+    refund = Refund.objects.select_related("payment").get(pk=refund_id)
+    if refund.status != Refund.Status.PENDING:
+        return refund
+    try:
+        outcome = gateway.refund_create(
+            intent_id=refund.payment.stripe_payment_intent_id,
+            amount=refund.amount,
+            metadata={"order_id": str(refund.payment.order_id), "refund_id": str(refund.pk)},
+            idempotency_key=refund.idempotency_key,
+        )
+    except gateway.GatewayUnavailable as error:
+        logger.warning("refund %s not sent yet: %s", refund.pk, error.message)
+        raise PaymentUnavailable(
+            "The payment service is unreachable; the refund is recorded and will be retried."
+        ) from error
+    except gateway.GatewayError as error:
+        Refund.objects.filter(pk=refund.pk, status=Refund.Status.PENDING).update(
+            status=Refund.Status.FAILED, last_error_message=error.message
+        )
+        raise RefundNotAllowed(f"Stripe refused the refund: {error.message}") from error
+    return refund_succeeded(refund_id=refund.pk, stripe_refund_id=outcome.id)
+
+
+def refund_succeeded(*, refund_id, stripe_refund_id: str) -> Refund:
+    with transaction.atomic():
+        refund = Refund.objects.select_for_update().get(pk=refund_id)
+        if refund.status == Refund.Status.SUCCEEDED:
+            return refund
+        payment = Payment.objects.select_for_update().get(pk=refund.payment_id)
+        refund.status = Refund.Status.SUCCEEDED
+        refund.stripe_refund_id = stripe_refund_id
+        refund.save(update_fields=["status", "stripe_refund_id"])
+        payment.amount_refunded = min(
+            payment.amount_captured, payment.amount_refunded + refund.amount
+        )
+        payment.save(update_fields=["amount_refunded", "updated_at"])
+    return refund
+
+
+def refunds_pending_resend(*, older_than: datetime, now: datetime) -> int:
+    sent = 0
+    for refund_id in Refund.objects.filter(
+        status=Refund.Status.PENDING, created_at__lt=older_than
+    ).values_list("pk", flat=True):
+        try:
+            refund_send(refund_id=refund_id, now=now)
+            sent += 1
+        except (PaymentUnavailable, RefundNotAllowed):
+            logger.warning("refund %s still not settled", refund_id)
+    return sent
