@@ -29,6 +29,7 @@ from graphql_api.orders.dispatch_queries import DispatchQuery
 from graphql_api.orders.mutations import OrdersMutation
 from graphql_api.orders.queries import OrdersQuery
 from graphql_api.orders.subscriptions import OrdersSubscription
+from graphql_api.payments.mutations import PaymentsMutation
 
 
 @strawberry.type
@@ -48,7 +49,9 @@ class NodeQuery:
 
 
 Query = merge_types("Query", (NodeQuery, AccountsQuery, OrdersQuery, DispatchQuery))
-Mutation = merge_types("Mutation", (AccountsMutation, OrdersMutation, DispatchMutation))
+Mutation = merge_types(
+    "Mutation", (AccountsMutation, OrdersMutation, DispatchMutation, PaymentsMutation)
+)
 Subscription = merge_types("Subscription", (OrdersSubscription,))
 
 

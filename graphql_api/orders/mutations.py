@@ -2,7 +2,6 @@
 service, map the outcome."""
 
 from collections.abc import Callable
-from enum import Enum
 
 import strawberry
 from django.conf import settings
@@ -11,7 +10,7 @@ from strawberry.types import Info
 
 from accounts.errors import DomainError
 from graphql_api.core.context import require_user
-from graphql_api.core.errors import ErrorCode, UserError
+from graphql_api.core.errors import UserError
 from graphql_api.core.limits import rate_limit
 from graphql_api.core.relay_ids import decode_id
 from graphql_api.orders.inputs import (
@@ -22,28 +21,10 @@ from graphql_api.orders.inputs import (
     RejectOrderInput,
 )
 from graphql_api.orders.types import OrderType
+from graphql_api.payments.types import CheckoutPayment, payment_payload
 from orders.errors import OrderNotFound
 from orders.services.actions import order_accept, order_cancel, order_mark_ready, order_reject
 from orders.services.checkout import CartLine, order_place
-
-
-@strawberry.enum(name="CheckoutPaymentStatus")
-class CheckoutPaymentStatus(Enum):
-    CREATED = "CREATED"
-    REQUIRES_ACTION = "REQUIRES_ACTION"
-    AUTHORIZED = "AUTHORIZED"
-    CAPTURED = "CAPTURED"
-    CANCELED = "CANCELED"
-    FAILED = "FAILED"
-    UNKNOWN = "UNKNOWN"
-
-
-@strawberry.type(description="Where the order's card payment stands after checkout.")
-class CheckoutPayment:
-    status: CheckoutPaymentStatus
-    client_secret: str | None = strawberry.field(
-        description="For the card's own authentication step (3-D Secure) when REQUIRES_ACTION."
-    )
 
 
 @strawberry.type
@@ -57,38 +38,6 @@ class PlaceOrderPayload:
 class OrderPayload:
     order: OrderType | None
     errors: list[UserError]
-
-
-# What the customer must hear about a payment that is not (yet) authorised.
-PAYMENT_ERRORS = {
-    "REQUIRES_ACTION": (ErrorCode.PAYMENT_ACTION_REQUIRED, "Confirm the payment with your bank."),
-    "FAILED": (ErrorCode.PAYMENT_DECLINED, "The card was declined."),
-    "CANCELED": (ErrorCode.PAYMENT_DECLINED, "The payment was cancelled."),
-    "UNKNOWN": (
-        ErrorCode.PAYMENT_UNAVAILABLE,
-        "The payment service is unreachable; the order is kept, try again with the same key.",
-    ),
-    "CREATED": (
-        ErrorCode.PAYMENT_UNAVAILABLE,
-        "The payment could not be started; try again with the same key.",
-    ),
-}
-
-
-def _payment_payload(result) -> tuple[CheckoutPayment | None, list[UserError]]:
-    if result is None:
-        return None, []
-    status = str(getattr(result.status, "value", result.status))
-    payment = CheckoutPayment(
-        status=CheckoutPaymentStatus(status), client_secret=result.client_secret or None
-    )
-    if status not in PAYMENT_ERRORS:
-        return payment, []
-    code, default_message = PAYMENT_ERRORS[status]
-    message = result.message if status in ("FAILED", "CANCELED") and result.message else None
-    return payment, [
-        UserError(code=code, field="paymentMethodId", message=message or default_message)
-    ]
 
 
 @strawberry.type
@@ -124,7 +73,7 @@ class OrdersMutation:
             return PlaceOrderPayload(
                 order=None, payment=None, errors=[UserError.from_domain(error)]
             )
-        payment, errors = _payment_payload(result.payment_result)
+        payment, errors = payment_payload(result.payment_result)
         return PlaceOrderPayload(order=result.order, payment=payment, errors=errors)
 
     @strawberry.mutation(description="Cancel an order: the customer until it is accepted.")

@@ -1,0 +1,64 @@
+import pytest
+
+from payments.models import Payment, PaymentStatus, StripeEvent
+from tests.factories import AdminFactory, OrderFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(AdminFactory())
+    return client
+
+
+def test_the_ledger_is_read_only(admin_client):
+    order = OrderFactory()
+    payment = Payment.objects.create(
+        order=order, currency="EUR", amount=100, payment_method_id="pm", idempotency_key="k1"
+    )
+
+    page = admin_client.get(f"/admin/payments/payment/{payment.pk}/change/")
+
+    assert page.status_code == 200
+    assert b'name="amount"' not in page.content
+    assert admin_client.get("/admin/payments/payment/add/").status_code == 403
+
+
+def test_a_failed_event_can_be_processed_again_from_admin(admin_client):
+    order = OrderFactory(status="PENDING_PAYMENT", placed_at=None)
+    payment = Payment.objects.create(
+        order=order,
+        currency="EUR",
+        amount=order.total,
+        payment_method_id="pm",
+        idempotency_key="k2",
+        stripe_payment_intent_id="pi_admin",
+    )
+    event = StripeEvent.objects.create(
+        stripe_id="evt_admin",
+        type="payment_intent.amount_capturable_updated",
+        stripe_created=order.created_at,
+        status=StripeEvent.Status.FAILED,
+        payload={
+            "data": {
+                "object": {
+                    "id": "pi_admin",
+                    "status": "requires_capture",
+                    "amount": order.total,
+                    "amount_capturable": order.total,
+                }
+            }
+        },
+    )
+
+    admin_client.post(
+        "/admin/payments/stripeevent/",
+        {"action": "process_again", "_selected_action": [str(event.pk)]},
+    )
+
+    event.refresh_from_db()
+    payment.refresh_from_db()
+    assert event.status == StripeEvent.Status.PROCESSED
+    assert payment.status == PaymentStatus.AUTHORIZED
+    assert payment.order.status == "PLACED"
