@@ -175,6 +175,10 @@ CELERY_BEAT_SCHEDULE = {
     "payments-reconcile": {"task": "payments.reconcile", "schedule": 300.0},
 }
 
+# --- Catalogue ---------------------------------------------------------------------------------
+# No restaurant delivers further than this (near-me searches box their candidates with it).
+MAX_DELIVERY_RADIUS_M = env.int("MAX_DELIVERY_RADIUS_M", default=20_000)
+
 # --- Delivery dispatch -------------------------------------------------------------------------
 # How far from the restaurant a driver may be to be offered a delivery.
 DISPATCH_RADIUS_KM = env.float("DISPATCH_RADIUS_KM", default=8.0)

@@ -30,6 +30,8 @@ from graphql_api.orders.mutations import OrdersMutation
 from graphql_api.orders.queries import OrdersQuery
 from graphql_api.orders.subscriptions import OrdersSubscription
 from graphql_api.payments.mutations import PaymentsMutation
+from graphql_api.restaurants.mutations import RestaurantsMutation
+from graphql_api.restaurants.queries import RestaurantsQuery
 
 
 @strawberry.type
@@ -48,9 +50,25 @@ class NodeQuery:
             return None
 
 
-Query = merge_types("Query", (NodeQuery, AccountsQuery, OrdersQuery, DispatchQuery))
+Query = merge_types(
+    "Query",
+    (
+        NodeQuery,
+        AccountsQuery,
+        OrdersQuery,
+        DispatchQuery,
+        RestaurantsQuery,
+    ),
+)
 Mutation = merge_types(
-    "Mutation", (AccountsMutation, OrdersMutation, DispatchMutation, PaymentsMutation)
+    "Mutation",
+    (
+        AccountsMutation,
+        OrdersMutation,
+        DispatchMutation,
+        PaymentsMutation,
+        RestaurantsMutation,
+    ),
 )
 Subscription = merge_types("Subscription", (OrdersSubscription,))
 

@@ -4,9 +4,19 @@ import math
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
+from django.db.models import Exists, F, OuterRef, Q
+
 from accounts.models import User
-from restaurants.geo import distance_km
-from restaurants.models import Restaurant, RestaurantStaff, StaffRole
+from restaurants.geo import bounding_box, distance_km, distance_km_expression
+from restaurants.models import (
+    Closure,
+    MenuItem,
+    OpeningHours,
+    Restaurant,
+    RestaurantStaff,
+    StaffRole,
+)
 
 # Average courier speed in town, and the minutes to hand over at both ends.
 COURIER_SPEED_KMH = 20
@@ -90,3 +100,78 @@ def user_is_restaurant_owner(user: User | None, restaurant_id) -> bool:
 
 def restaurant_ids_staffed_by(user: User):
     return RestaurantStaff.objects.filter(user_id=user.pk).values("restaurant_id")
+
+
+def restaurants_listed(
+    *,
+    search: str | None = None,
+    cuisine: str | None = None,
+    open_now: bool | None = None,
+    near: tuple[float, float] | None = None,
+    now: datetime,
+):
+    """Active restaurants for the catalogue, filtered in SQL; nearest first with `near`."""
+    queryset = Restaurant.objects.filter(is_active=True)
+    if search:
+        matching = Q(name__icontains=search) | Q(cuisines__name__icontains=search)
+        dish = MenuItem.objects.filter(restaurant_id=OuterRef("pk"), name__icontains=search)
+        queryset = queryset.filter(matching | Exists(dish)).distinct()
+    if cuisine:
+        queryset = queryset.filter(
+            Exists(
+                Restaurant.cuisines.through.objects.filter(
+                    restaurant_id=OuterRef("pk"), cuisine__slug=cuisine.lower()
+                )
+            )
+            | Exists(
+                Restaurant.cuisines.through.objects.filter(
+                    restaurant_id=OuterRef("pk"), cuisine__name__iexact=cuisine
+                )
+            )
+        )
+    if open_now is not None:
+        open_q = _open_now_q(now)
+        queryset = queryset.filter(open_q) if open_now else queryset.exclude(open_q)
+    if near is None:
+        return queryset.order_by("name", "pk")
+    latitude, longitude = near
+    # The box of the widest radius any restaurant may have narrows on the indexed coordinates
+    # first; the exact distance then keeps the restaurants whose own radius reaches the point.
+    box = bounding_box(latitude, longitude, settings.MAX_DELIVERY_RADIUS_M / 1000)
+    return (
+        queryset.filter(
+            address__latitude__range=(box.min_latitude, box.max_latitude),
+            address__longitude__range=(box.min_longitude, box.max_longitude),
+        )
+        .annotate(
+            distance_km=distance_km_expression(
+                latitude, longitude, "address__latitude", "address__longitude"
+            )
+        )
+        .filter(distance_km__lte=F("delivery_radius_m") / 1000.0)
+        .order_by("distance_km", "pk")
+    )
+
+
+def _open_now_q(now: datetime) -> Q:
+    """Open right now, in SQL: for each time zone in use, today's local weekday and time.
+
+    The hours are in each restaurant's own zone, so the question differs per zone; there are
+    few zones, so one clause per zone keeps it a single indexed query.
+    """
+    clauses = Q(pk__in=[])
+    zones = Restaurant.objects.filter(is_active=True).values_list("time_zone", flat=True)
+    for zone in set(zones):
+        local = now.astimezone(ZoneInfo(zone))
+        today, at = local.weekday(), local.time()
+        yesterday = (today - 1) % 7
+        spans = OpeningHours.objects.filter(restaurant_id=OuterRef("pk")).filter(
+            Q(weekday=today, opens_at__lte=at, closes_at__gt=at)
+            | Q(weekday=today, opens_at__lte=at, closes_at__lte=F("opens_at"))
+            | Q(weekday=yesterday, closes_at__lte=F("opens_at"), closes_at__gt=at)
+        )
+        clauses |= Q(time_zone=zone) & Q(Exists(spans))
+    closed = Closure.objects.filter(restaurant_id=OuterRef("pk"), starts_at__lte=now).filter(
+        Q(ends_at__isnull=True) | Q(ends_at__gt=now)
+    )
+    return clauses & ~Q(Exists(closed))

@@ -13,6 +13,7 @@ from accounts.models import User
 from graphql_api.core.context import current_user
 from graphql_api.core.types import Money, money
 from graphql_api.orders.dispatch_types import DriverLocation, driver_location_of
+from graphql_api.restaurants.types import RestaurantType
 from orders import models
 from orders.selectors import order_visibility, orders_visible_to
 
@@ -173,6 +174,7 @@ class DeliveryType:
 @strawberry_django.type(models.Order, name="Order")
 class OrderType(relay.Node):
     number: str
+    restaurant: RestaurantType
     customer: OrderPersonType
     items: list[OrderLineType] = strawberry_django.field(field_name="lines")
     events: list[OrderEventType]

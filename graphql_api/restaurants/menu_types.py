@@ -1,0 +1,153 @@
+"""Lean menu types served from the cached menu (plain data, no model instances)."""
+
+from collections.abc import Iterable
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from graphql_api.core.types import Money
+from restaurants.menu import menu_of
+from restaurants.models import MenuCategory as MenuCategoryModel
+from restaurants.models import MenuItem as MenuItemModel
+from restaurants.models import Option as OptionModel
+from restaurants.models import OptionGroup as OptionGroupModel
+
+
+def _menus_holding(model, lookup: str, node_ids: Iterable[str]) -> list[list[dict]]:
+    rows = model.objects.filter(pk__in=list(node_ids)).values_list(
+        f"{lookup}restaurant_id", f"{lookup}restaurant__currency"
+    )
+    return [menu_of(restaurant_id, currency=currency) for restaurant_id, currency in set(rows)]
+
+
+def _valid_ids(node_ids: Iterable[str]) -> list[str]:
+    import uuid
+
+    valid = []
+    for node_id in node_ids:
+        try:
+            valid.append(str(uuid.UUID(str(node_id))))
+        except ValueError:
+            continue
+    return valid
+
+
+@strawberry.type(name="Option")
+class OptionNode(relay.Node):
+    id: relay.NodeID[str]
+    name: str
+    price_delta: Money
+    is_available: bool
+
+    @classmethod
+    def of(cls, data: dict, currency: str) -> "OptionNode":
+        return cls(
+            id=str(data["id"]),
+            name=data["name"],
+            price_delta=Money(amount=data["price_delta"], currency=currency),
+            is_available=data["is_available"],
+        )
+
+    @classmethod
+    def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):
+        wanted = _valid_ids(node_ids)
+        found = {}
+        for menu in _menus_holding(OptionModel, "group__item__", wanted):
+            for category in menu:
+                for item in category["items"]:
+                    for group in item["option_groups"]:
+                        for option in group["options"]:
+                            found[str(option["id"])] = cls.of(option, item["currency"])
+        return [found.get(str(node_id)) for node_id in node_ids]
+
+
+@strawberry.type(name="OptionGroup")
+class OptionGroupNode(relay.Node):
+    id: relay.NodeID[str]
+    name: str
+    min_selected: int
+    max_selected: int
+    options: list[OptionNode]
+
+    @classmethod
+    def of(cls, data: dict, currency: str) -> "OptionGroupNode":
+        return cls(
+            id=str(data["id"]),
+            name=data["name"],
+            min_selected=data["min_selected"],
+            max_selected=data["max_selected"],
+            options=[OptionNode.of(option, currency) for option in data["options"]],
+        )
+
+    @classmethod
+    def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):
+        found = {}
+        for menu in _menus_holding(OptionGroupModel, "item__", _valid_ids(node_ids)):
+            for category in menu:
+                for item in category["items"]:
+                    for group in item["option_groups"]:
+                        found[str(group["id"])] = cls.of(group, item["currency"])
+        return [found.get(str(node_id)) for node_id in node_ids]
+
+
+@strawberry.type(name="MenuItem")
+class MenuItemNode(relay.Node):
+    id: relay.NodeID[str]
+    name: str
+    description: str
+    price: Money
+    is_available: bool
+    dietary_tags: list[str]
+    option_groups: list[OptionGroupNode]
+
+    @classmethod
+    def of(cls, data: dict) -> "MenuItemNode":
+        currency = data["currency"]
+        return cls(
+            id=str(data["id"]),
+            name=data["name"],
+            description=data["description"],
+            price=Money(amount=data["price"], currency=currency),
+            is_available=data["is_available"],
+            dietary_tags=list(data["dietary_tags"] or []),
+            option_groups=[OptionGroupNode.of(group, currency) for group in data["option_groups"]],
+        )
+
+    @classmethod
+    def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):
+        found = {}
+        for menu in _menus_holding(MenuItemModel, "", _valid_ids(node_ids)):
+            for category in menu:
+                for item in category["items"]:
+                    found[str(item["id"])] = cls.of(item)
+        return [found.get(str(node_id)) for node_id in node_ids]
+
+
+@strawberry.type(name="MenuCategory")
+class MenuCategoryNode(relay.Node):
+    id: relay.NodeID[str]
+    name: str
+    position: int
+    items: list[MenuItemNode]
+
+    @classmethod
+    def of(cls, data: dict) -> "MenuCategoryNode":
+        return cls(
+            id=str(data["id"]),
+            name=data["name"],
+            position=data["position"],
+            items=[MenuItemNode.of(item) for item in data["items"]],
+        )
+
+    @classmethod
+    def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):
+        found = {}
+        for menu in _menus_holding(MenuCategoryModel, "", _valid_ids(node_ids)):
+            for category in menu:
+                found[str(category["id"])] = cls.of(category)
+        return [found.get(str(node_id)) for node_id in node_ids]
+
+
+def menu_nodes(restaurant_id, currency: str) -> list[MenuCategoryNode]:
+    return [MenuCategoryNode.of(category) for category in menu_of(restaurant_id, currency=currency)]

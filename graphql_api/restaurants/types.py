@@ -1,0 +1,87 @@
+from datetime import time
+
+import strawberry_django
+from django.utils import timezone
+from strawberry import relay
+
+from graphql_api.accounts.types import AddressType
+from graphql_api.core.types import Money, money
+from graphql_api.restaurants.menu_types import MenuCategoryNode, menu_nodes
+from restaurants import models
+from restaurants.selectors import restaurant_is_open, travel_minutes
+
+
+@strawberry_django.type(models.OpeningHours, name="OpeningHours")
+class OpeningHoursType:
+    weekday: int = strawberry_django.field(description="0 is Monday, 6 is Sunday.")
+    opens_at: time
+    closes_at: time = strawberry_django.field(
+        description="Not after opensAt: the span runs past midnight (equal: the whole day)."
+    )
+
+
+@strawberry_django.type(models.Restaurant, name="Restaurant")
+class RestaurantType(relay.Node):
+    name: str
+    slug: str
+    description: str
+    phone: str
+    time_zone: str
+    accepting_orders: bool
+    preparation_minutes: int
+    address: AddressType
+    opening_hours: list[OpeningHoursType]
+
+    @strawberry_django.field(prefetch_related=["cuisines"])
+    def cuisines(self, root: models.Restaurant) -> list[str]:
+        return [cuisine.name for cuisine in root.cuisines.all()]
+
+    @strawberry_django.field(prefetch_related=["cuisines"])
+    def cuisine(self, root: models.Restaurant) -> str:
+        names = [cuisine.name for cuisine in root.cuisines.all()]
+        return names[0] if names else ""
+
+    @strawberry_django.field(
+        only=["time_zone"],
+        prefetch_related=["opening_hours", "closures"],
+        description="Open right now, in the restaurant's own time zone.",
+    )
+    def is_open(self, root: models.Restaurant) -> bool:
+        return restaurant_is_open(root, timezone.now())
+
+    @strawberry_django.field(only=["delivery_fee", "currency"])
+    def delivery_fee(self, root: models.Restaurant) -> Money:
+        return money(root.delivery_fee, root.currency)
+
+    @strawberry_django.field(only=["minimum_order", "currency"])
+    def minimum_order(self, root: models.Restaurant) -> Money:
+        return money(root.minimum_order, root.currency)
+
+    @strawberry_django.field(
+        only=["delivery_radius_m"], description="How far it delivers, in kilometres."
+    )
+    def delivery_radius_km(self, root: models.Restaurant) -> float:
+        return root.delivery_radius_m / 1000
+
+    @strawberry_django.field(description="From the `near` point of the search; else null.")
+    def distance_km(self, root: models.Restaurant) -> float | None:
+        distance = getattr(root, "distance_km", None)
+        return round(distance, 2) if distance is not None else None
+
+    @strawberry_django.field(
+        only=["preparation_minutes"],
+        description="Preparation plus travel to the `near` point of the search; else null.",
+    )
+    def estimated_delivery_minutes(self, root: models.Restaurant) -> int | None:
+        distance = getattr(root, "distance_km", None)
+        if distance is None:
+            return None
+        return root.preparation_minutes + travel_minutes(distance)
+
+    @strawberry_django.field(only=["currency"], description="Served from the menu cache.")
+    def menu(self, root: models.Restaurant) -> list[MenuCategoryNode]:
+        return menu_nodes(root.pk, root.currency)
+
+    @classmethod
+    def get_queryset(cls, queryset, info, **kwargs):
+        return queryset.filter(is_active=True)
