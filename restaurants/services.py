@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 
 from django.db import transaction
+from django.db.models import Max
 
 from accounts.models import User
 from restaurants.errors import CatalogueValidation, NotRestaurantStaff, RestaurantNotFound
@@ -114,7 +115,10 @@ def menu_item_create(
         price=_price(price),
         is_available=is_available,
         dietary_tags=_tags(dietary_tags),
-        position=MenuItem.objects.filter(category=category).count(),
+        position=(
+            MenuItem.objects.filter(category=category).aggregate(last=Max("position"))["last"] or 0
+        )
+        + 1,
     )
     menu_cache_invalidate(category.restaurant_id)
     return item
