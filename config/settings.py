@@ -161,10 +161,29 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 # No broker configured: run tasks in-process so the newcomer's server needs nothing else.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)
 CELERY_TASK_EAGER_PROPAGATES = env.bool("CELERY_TASK_EAGER_PROPAGATES", default=False)
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TIMEZONE = "UTC"
+# A message is acknowledged when its task ends, so a worker that dies mid-task leaves it to be
+# delivered again; one message at a time per worker process keeps that promise cheap.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=60)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=90)
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Redis as broker: an unacknowledged message returns to the queue after this many seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+}
+CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "orders.delivery_dispatch": {"queue": "dispatch"},
     "orders.delivery_offers_expire": {"queue": "dispatch"},
     "orders.deliveries_redispatch_due": {"queue": "dispatch"},
+    "orders.notify_*": {"queue": "notifications"},
     "payments.*": {"queue": "payments"},
 }
 # Periodic work (celery beat). Dispatch: unanswered offers move on within seconds of expiring, and
@@ -173,7 +192,24 @@ CELERY_BEAT_SCHEDULE = {
     "delivery-offers-expire": {"task": "orders.delivery_offers_expire", "schedule": 10.0},
     "deliveries-redispatch-due": {"task": "orders.deliveries_redispatch_due", "schedule": 15.0},
     "payments-reconcile": {"task": "payments.reconcile", "schedule": 300.0},
+    "orders-expire-unpaid": {"task": "orders.expire_unpaid", "schedule": 60.0},
+    "accounts-purge-refresh-tokens": {
+        "task": "accounts.purge_refresh_tokens",
+        "schedule": 24 * 3600.0,
+    },
 }
+# Orders still waiting for their payment this long are cancelled (and the hold released).
+ORDER_PAYMENT_TIMEOUT_MINUTES = env.int("ORDER_PAYMENT_TIMEOUT_MINUTES", default=30)
+
+# --- Notifications -----------------------------------------------------------------------------
+# SMS and push go to a provider over HTTP when these are set; otherwise to the log provider,
+# which records exactly what would be sent.
+NOTIFY_SMS_URL = env.str("NOTIFY_SMS_URL", default="")
+NOTIFY_PUSH_URL = env.str("NOTIFY_PUSH_URL", default="")
+NOTIFY_PROVIDER_TOKEN = env.str("NOTIFY_PROVIDER_TOKEN", default="")
+NOTIFY_PROVIDER_TIMEOUT_SECONDS = env.float("NOTIFY_PROVIDER_TIMEOUT_SECONDS", default=5.0)
+# Where the log provider appends what it would send (one JSON line per message); empty: log only.
+NOTIFY_LOG_OUTBOX = env.str("NOTIFY_LOG_OUTBOX", default="")
 
 # --- Catalogue ---------------------------------------------------------------------------------
 # No restaurant delivers further than this (near-me searches box their candidates with it).

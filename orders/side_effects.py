@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from orders.live_updates import order_updated_broadcast
 from orders.models import OrderEvent, OrderStatus
+from orders.services.notify_hooks import order_event_notify
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +28,7 @@ def order_event_committed(*, event_id) -> None:
     if event is None:
         return
     order_id, to_status = event["order_id"], event["to_status"]
+    order_event_notify(event_id=event_id)
     order_updated_broadcast(
         order_id=order_id,
         restaurant_id=event["order__restaurant_id"],

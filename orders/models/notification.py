@@ -52,6 +52,7 @@ class NotificationDelivery(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "PENDING", "Pending"
+        SENDING = "SENDING", "Sending (claimed by a worker)"
         SENT = "SENT", "Sent"
         FAILED = "FAILED", "Failed"
         SKIPPED = "SKIPPED", "Skipped (channel off)"

@@ -1,0 +1,201 @@
+"""Who hears what, once: in-app rows, then email, SMS and push, each sent at most once.
+
+Exactly once, by construction:
+- A Notification is unique per (source, recipient, kind) in the database: a task that runs twice,
+  or is delivered again after a worker died, finds the row and creates nothing new.
+- Each outside channel is a NotificationDelivery row, unique per (notification, channel). A
+  sender claims it (PENDING/SENDING -> SENDING) and marks it SENT after the provider took it.
+  A worker killed between the provider call and SENT leaves it SENDING; the re-delivered task
+  sends again with the same idempotency key (the delivery's id), which the provider uses to keep
+  one message. Email carries the key as its Message-ID for the same reason.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from accounts.models import Role, User
+from orders.models import Delivery as OrderDelivery
+from orders.models import (
+    DeliveryOffer,
+    Notification,
+    NotificationChannel,
+    NotificationDelivery,
+    NotificationPreference,
+    Order,
+    OrderEvent,
+    OrderStatus,
+)
+from orders.notifications import messages
+from orders.notifications.providers import OutgoingMessage, ProviderError, provider_for
+from restaurants.models import RestaurantStaff
+
+logger = logging.getLogger(__name__)
+OUTSIDE_CHANNELS = (NotificationChannel.EMAIL, NotificationChannel.SMS, NotificationChannel.PUSH)
+Status = NotificationDelivery.Status
+
+
+def order_event_notify(*, event_id) -> list[Notification]:
+    event = OrderEvent.objects.select_related("order__restaurant", "order__customer").get(
+        pk=event_id
+    )
+    order = event.order
+    if event.to_status == OrderStatus.PLACED:
+        staff = User.objects.filter(
+            pk__in=RestaurantStaff.objects.filter(restaurant_id=order.restaurant_id).values(
+                "user_id"
+            ),
+            is_active=True,
+        )
+        return _notify(staff, messages.for_restaurant_new_order(order), order, str(event.pk))
+    message = messages.for_customer(order, event.to_status, event.reason)
+    if message is None:
+        return []
+    return _notify([order.customer], message, order, str(event.pk))
+
+
+def order_refund_notify(*, refund_id) -> list[Notification]:
+    from payments.models import Refund
+
+    refund = Refund.objects.select_related(
+        "payment__order__customer", "payment__order__restaurant"
+    ).get(pk=refund_id)
+    order = refund.payment.order
+    message = messages.refunded(order, refund.amount, refund.payment.currency)
+    return _notify([order.customer], message, order, f"refund:{refund.pk}")
+
+
+def delivery_offer_notify(*, offer_id) -> list[Notification]:
+    offer = DeliveryOffer.objects.select_related("driver", "delivery__order__restaurant").get(
+        pk=offer_id
+    )
+    order = offer.delivery.order
+    return _notify([offer.driver], messages.delivery_offered(order), order, f"offer:{offer.pk}")
+
+
+def delivery_waiting_notify(*, delivery_id) -> list[Notification]:
+    delivery = OrderDelivery.objects.select_related("order__restaurant").get(pk=delivery_id)
+    admins = User.objects.filter(Q(role=Role.ADMIN) | Q(is_superuser=True), is_active=True)
+    order = delivery.order
+    return _notify(admins, messages.delivery_waiting(order), order, f"waiting:{delivery.pk}")
+
+
+def _notify(recipients, message, order: Order, source_key: str) -> list[Notification]:
+    notifications = []
+    for user in recipients:
+        notification, _ = Notification.objects.get_or_create(
+            source_key=source_key,
+            recipient=user,
+            kind=message.kind,
+            defaults={"title": message.title, "body": message.body, "order": order},
+        )
+        _deliveries_ensure(notification, user)
+        notifications.append(notification)
+    for notification in notifications:
+        notification_send(notification_id=notification.pk)
+    return notifications
+
+
+def _deliveries_ensure(notification: Notification, user: User) -> None:
+    preference = NotificationPreference.objects.filter(user=user).first()
+    enabled = {
+        NotificationChannel.EMAIL: bool(user.email)
+        and (not preference or preference.email_enabled),
+        NotificationChannel.SMS: bool(user.phone) and (not preference or preference.sms_enabled),
+        NotificationChannel.PUSH: not preference or preference.push_enabled,
+    }
+    for channel in OUTSIDE_CHANNELS:
+        NotificationDelivery.objects.get_or_create(
+            notification=notification,
+            channel=channel,
+            defaults={"status": Status.PENDING if enabled[channel] else Status.SKIPPED},
+        )
+
+
+def notification_send(*, notification_id) -> None:
+    """Send every outside channel of a notification not yet sent. Safe to repeat."""
+    pending = NotificationDelivery.objects.filter(
+        notification_id=notification_id, status__in=(Status.PENDING, Status.SENDING)
+    ).values_list("pk", flat=True)
+    for delivery_id in pending:
+        _send_one(delivery_id)
+
+
+def _send_one(delivery_id) -> None:
+    claimed = NotificationDelivery.objects.filter(
+        pk=delivery_id, status__in=(Status.PENDING, Status.SENDING)
+    ).update(status=Status.SENDING)
+    if not claimed:
+        return
+    delivery = NotificationDelivery.objects.select_related(
+        "notification__recipient", "notification__order"
+    ).get(pk=delivery_id)
+    NotificationDelivery.objects.filter(pk=delivery_id).update(attempts=delivery.attempts + 1)
+    try:
+        _dispatch(delivery)
+    except (ProviderError, OSError) as error:
+        NotificationDelivery.objects.filter(pk=delivery_id).update(
+            status=Status.PENDING, last_error=str(error)[:2000]
+        )
+        raise ConnectionError(f"{delivery.channel} provider failed: {error}") from error
+    NotificationDelivery.objects.filter(pk=delivery_id, status=Status.SENDING).update(
+        status=Status.SENT, sent_at=timezone.now(), last_error=""
+    )
+
+
+def _dispatch(delivery: NotificationDelivery) -> None:
+    notification = delivery.notification
+    user = notification.recipient
+    if delivery.channel == NotificationChannel.EMAIL:
+        _email(delivery, user)
+        return
+    to = user.phone if delivery.channel == NotificationChannel.SMS else str(user.pk)
+    provider_for(delivery.channel).send(
+        OutgoingMessage(
+            idempotency_key=str(delivery.pk),
+            channel=delivery.channel,
+            to=to,
+            title=notification.title,
+            body=notification.body,
+        )
+    )
+
+
+def _email(delivery: NotificationDelivery, user: User) -> None:
+    notification = delivery.notification
+    context = {
+        "title": notification.title,
+        "body": notification.body,
+        "order_number": notification.order.number if notification.order else "",
+    }
+    email = EmailMultiAlternatives(
+        subject=notification.title,
+        body=render_to_string("notifications/email.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[user.email],
+        headers={"Message-ID": f"<{delivery.pk}@notifications.food-delivery>"},
+    )
+    email.attach_alternative(render_to_string("notifications/email.html", context), "text/html")
+    email.send()
+
+
+def notifications_mark_read(*, user: User, notification_ids, now) -> int:
+    """Mark the caller's own notifications read; others' ids change nothing."""
+    return Notification.objects.filter(
+        recipient=user, pk__in=notification_ids, read_at__isnull=True
+    ).update(read_at=now)
+
+
+def notification_preferences_update(
+    *, user: User, email: bool | None, sms: bool | None, push: bool | None
+) -> NotificationPreference:
+    preference, _ = NotificationPreference.objects.get_or_create(user=user)
+    for field, value in (("email_enabled", email), ("sms_enabled", sms), ("push_enabled", push)):
+        if value is not None:
+            setattr(preference, field, value)
+    preference.save()
+    return preference
