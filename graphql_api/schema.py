@@ -24,6 +24,7 @@ from graphql_api.accounts.mutations import AccountsMutation
 from graphql_api.accounts.queries import AccountsQuery
 from graphql_api.core.masking import UNEXPECTED_ERROR_MESSAGE, is_unexpected
 from graphql_api.core.metrics import GraphQLMetrics
+from graphql_api.notifications.schema import NotificationsMutation, NotificationsQuery
 from graphql_api.orders.dispatch_mutations import DispatchMutation
 from graphql_api.orders.dispatch_queries import DispatchQuery
 from graphql_api.orders.mutations import OrdersMutation
@@ -58,6 +59,7 @@ Query = merge_types(
         OrdersQuery,
         DispatchQuery,
         RestaurantsQuery,
+        NotificationsQuery,
     ),
 )
 Mutation = merge_types(
@@ -68,6 +70,7 @@ Mutation = merge_types(
         DispatchMutation,
         PaymentsMutation,
         RestaurantsMutation,
+        NotificationsMutation,
     ),
 )
 Subscription = merge_types("Subscription", (OrdersSubscription,))

@@ -5,8 +5,18 @@ from django.contrib import admin, messages
 from django.utils import timezone
 
 from accounts.errors import DomainError
-from orders.models import Delivery, DeliveryOffer, DriverState, Order, OrderEvent, OrderLine
+from orders.models import (
+    Delivery,
+    DeliveryOffer,
+    DriverState,
+    FailedTask,
+    Notification,
+    Order,
+    OrderEvent,
+    OrderLine,
+)
 from orders.services.actions import order_cancel
+from orders.services.background import failed_task_retry
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -156,3 +166,34 @@ class OrderAdmin(admin.ModelAdmin):
                 succeeded += 1
         if succeeded:
             self.message_user(request, f"{succeeded} order(s) {done}.", messages.SUCCESS)
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("kind", "recipient", "order", "created_at", "read_at")
+    list_filter = ("kind", "created_at")
+    search_fields = ("recipient__email", "order__number", "title")
+    readonly_fields = [field.name for field in Notification._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(FailedTask)
+class FailedTaskAdmin(admin.ModelAdmin):
+    """Tasks that exhausted their retries; staff send them again once the cause is fixed."""
+
+    list_display = ("task_name", "task_id", "failed_at", "retried_at")
+    list_filter = ("task_name",)
+    search_fields = ("task_name", "task_id", "exception")
+    readonly_fields = [field.name for field in FailedTask._meta.fields]
+    actions = ["retry"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Run the selected tasks again")
+    def retry(self, request, queryset):
+        for failed in queryset:
+            failed_task_retry(failed_task_id=failed.pk, now=timezone.now())
+        self.message_user(request, f"Enqueued {queryset.count()} task(s) again.")

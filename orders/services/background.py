@@ -30,7 +30,11 @@ def failed_task_retry(*, failed_task_id, now: datetime) -> FailedTask:
     from config.celery import app
 
     failed = FailedTask.objects.get(pk=failed_task_id)
-    result = app.send_task(failed.task_name, args=failed.args, kwargs=failed.kwargs)
+    task = app.tasks.get(failed.task_name)
+    if task is not None:
+        result = task.apply_async(args=failed.args, kwargs=failed.kwargs)
+    else:  # not registered in this process: let a worker that knows it take it
+        result = app.send_task(failed.task_name, args=failed.args, kwargs=failed.kwargs)
     failed.retried_at = now
     failed.retried_task_id = result.id or ""
     failed.save(update_fields=["retried_at", "retried_task_id"])

@@ -3,7 +3,7 @@
 import pytest
 from django.utils import timezone
 
-from orders.models import OrderStatus
+from orders.models import Notification, OrderStatus
 from orders.services.actions import order_accept, order_cancel, order_reject
 from payments.models import Payment, PaymentStatus, Refund
 from restaurants.models import StaffRole
@@ -80,6 +80,8 @@ def test_cancelling_after_acceptance_refunds_everything_once(
     assert payment.amount_refunded == payment.amount_captured
     refund = Refund.objects.get()
     assert (refund.amount, refund.status) == (payment.amount_captured, Refund.Status.SUCCEEDED)
+    heard = Notification.objects.filter(recipient=payment.order.customer)
+    assert set(heard.values_list("kind", flat=True)) >= {"ORDER_CANCELLED", "ORDER_REFUNDED"}
 
 
 def test_owner_refunds_part_then_the_rest_and_no_more(gql, placed, localstripe):

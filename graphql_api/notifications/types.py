@@ -1,0 +1,33 @@
+from datetime import datetime
+
+import strawberry_django
+from strawberry import relay
+from strawberry.types import Info
+
+from graphql_api.core.context import current_user
+from graphql_api.orders.types import OrderType
+from orders import models
+
+
+@strawberry_django.type(models.Notification, name="Notification")
+class NotificationType(relay.Node):
+    kind: str
+    title: str
+    body: str
+    created_at: datetime
+    read_at: datetime | None
+    order: OrderType | None
+
+    @classmethod
+    def get_queryset(cls, queryset, info: Info, **kwargs):
+        user = current_user(info)
+        if not user.is_authenticated:
+            return queryset.none()
+        return queryset.filter(recipient=user)
+
+
+@strawberry_django.type(models.NotificationPreference, name="NotificationPreferences")
+class NotificationPreferencesType:
+    email_enabled: bool
+    sms_enabled: bool
+    push_enabled: bool
