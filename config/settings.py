@@ -174,9 +174,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=60)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=90)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Redis as broker: an unacknowledged message returns to the queue after this many seconds.
+# Redis as broker: an unacknowledged message (its worker died) returns to the queue after
+# `visibility_timeout`; workers sweep for such messages every `unacked_restore_interval`.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": 1,
 }
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
@@ -210,6 +213,8 @@ NOTIFY_PROVIDER_TOKEN = env.str("NOTIFY_PROVIDER_TOKEN", default="")
 NOTIFY_PROVIDER_TIMEOUT_SECONDS = env.float("NOTIFY_PROVIDER_TIMEOUT_SECONDS", default=5.0)
 # Where the log provider appends what it would send (one JSON line per message); empty: log only.
 NOTIFY_LOG_OUTBOX = env.str("NOTIFY_LOG_OUTBOX", default="")
+# Tests only: the log provider pauses this long per message, so a test can kill a worker mid-send.
+NOTIFY_TEST_SEND_DELAY_SECONDS = env.float("NOTIFY_TEST_SEND_DELAY_SECONDS", default=0.0)
 
 # --- Catalogue ---------------------------------------------------------------------------------
 # No restaurant delivers further than this (near-me searches box their candidates with it).

@@ -35,9 +35,8 @@ class LogProvider:
 
     def send(self, message: OutgoingMessage) -> None:
         # A test-only pause, so a test can kill a worker in the middle of a send.
-        delay = float(getattr(settings, "NOTIFY_TEST_SEND_DELAY_SECONDS", 0) or 0)
-        if delay:
-            time.sleep(delay)
+        if settings.NOTIFY_TEST_SEND_DELAY_SECONDS:
+            time.sleep(settings.NOTIFY_TEST_SEND_DELAY_SECONDS)
         logger.info("would send %s to %s: %s", message.channel, message.to, message.body)
         if not settings.NOTIFY_LOG_OUTBOX:
             return
