@@ -43,6 +43,12 @@ test: install-dev
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+## make bench: the speed of the big read paths (menus, near-me) on PostgreSQL and Redis.
+bench: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/food_delivery
+bench: export REDIS_URL ?= redis://127.0.0.1:6379/0
+bench: install-dev
+	$(BIN)/pytest tests/benchmarks --benchmark-only --benchmark-columns=min,median,mean,max,rounds
+
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
