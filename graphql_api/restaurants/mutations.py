@@ -33,6 +33,13 @@ class CreateMenuCategoryInput:
 
 
 @strawberry.input
+class UpdateMenuCategoryInput:
+    id: strawberry.ID
+    name: str
+    position: int = 0
+
+
+@strawberry.input
 class CreateMenuItemInput:
     category_id: strawberry.ID
     name: str
@@ -172,6 +179,23 @@ class RestaurantsMutation:
             category = services.menu_category_create(
                 actor=require_user(info),
                 restaurant_id=decode_id(input.restaurant_id, "Restaurant"),
+                name=input.name,
+                position=input.position,
+            )
+        except DomainError as error:
+            return MenuCategoryPayload(menu_category=None, errors=[UserError.from_domain(error)])
+        return MenuCategoryPayload(
+            menu_category=_node(MenuCategoryNode, info, category.pk), errors=[]
+        )
+
+    @strawberry.mutation
+    def update_menu_category(
+        self, info: Info, input: UpdateMenuCategoryInput
+    ) -> MenuCategoryPayload:
+        try:
+            category = services.menu_category_update(
+                actor=require_user(info),
+                category_id=decode_id(input.id, "MenuCategory"),
                 name=input.name,
                 position=input.position,
             )

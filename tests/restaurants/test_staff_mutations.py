@@ -225,3 +225,39 @@ def test_deleting_a_dish_removes_it_from_the_menu(gql, kitchen):
     assert result["deleteMenuItem"]["ok"] is True
     assert [i["name"] for i in menu_items(gql)] == ["Prego"]
     assert not MenuItem.objects.filter(pk=item.pk).exists()
+
+
+def test_a_closure_stops_orders_for_its_period(gql, kitchen):
+    restaurant, staff, _ = kitchen
+    gql.login_as(staff)
+
+    result = gql.data(
+        """mutation($input: AddClosureInput!) { addClosure(input: $input) {
+          restaurant { isOpen } errors { code field } } }""",
+        {
+            "input": {
+                "restaurantId": gid("Restaurant", restaurant),
+                "startsAt": "2026-01-01T00:00:00+00:00",
+                "endsAt": "2025-12-31T00:00:00+00:00",
+            }
+        },
+    )
+
+    assert result["addClosure"]["errors"] == [{"code": "VALIDATION", "field": "endsAt"}]
+    assert not restaurant.closures.exists()
+
+
+def test_staff_rename_and_reorder_categories(gql, kitchen):
+    restaurant, staff, item = kitchen
+    gql.login_as(staff)
+
+    result = gql.data(
+        """mutation($input: UpdateMenuCategoryInput!) { updateMenuCategory(input: $input) {
+          menuCategory { name position } errors { code } } }""",
+        {"input": {"id": gid("MenuCategory", item.category), "name": "Sandwiches", "position": 3}},
+    )
+
+    assert result["updateMenuCategory"] == {
+        "menuCategory": {"name": "Sandwiches", "position": 3},
+        "errors": [],
+    }
