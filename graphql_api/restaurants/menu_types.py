@@ -21,6 +21,29 @@ def _menus_holding(model, lookup: str, node_ids: Iterable[str]) -> list[list[dic
     return [menu_of(restaurant_id, currency=currency) for restaurant_id, currency in set(rows)]
 
 
+def _walk(menu: list[dict]):
+    """Every object of a cached menu as (kind, data, currency)."""
+    for category in menu:
+        yield "category", category, None
+        for item in category["items"]:
+            yield "item", item, item["currency"]
+            for group in item["option_groups"]:
+                yield "group", group, item["currency"]
+                for option in group["options"]:
+                    yield "option", option, item["currency"]
+
+
+def _resolve(model, lookup: str, kind: str, build, node_ids: Iterable[str]) -> list:
+    """Nodes by id from the cached menus that hold them (None for ids that name nothing)."""
+    node_ids = list(node_ids)
+    found = {}
+    for menu in _menus_holding(model, lookup, _valid_ids(node_ids)):
+        for found_kind, data, currency in _walk(menu):
+            if found_kind == kind:
+                found[str(data["id"])] = build(data, currency)
+    return [found.get(str(node_id)) for node_id in node_ids]
+
+
 def _valid_ids(node_ids: Iterable[str]) -> list[str]:
     import uuid
 
@@ -51,15 +74,7 @@ class OptionNode(relay.Node):
 
     @classmethod
     def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):
-        wanted = _valid_ids(node_ids)
-        found = {}
-        for menu in _menus_holding(OptionModel, "group__item__", wanted):
-            for category in menu:
-                for item in category["items"]:
-                    for group in item["option_groups"]:
-                        for option in group["options"]:
-                            found[str(option["id"])] = cls.of(option, item["currency"])
-        return [found.get(str(node_id)) for node_id in node_ids]
+        return _resolve(OptionModel, "group__item__", "option", cls.of, node_ids)
 
 
 @strawberry.type(name="OptionGroup")
@@ -82,13 +97,7 @@ class OptionGroupNode(relay.Node):
 
     @classmethod
     def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):
-        found = {}
-        for menu in _menus_holding(OptionGroupModel, "item__", _valid_ids(node_ids)):
-            for category in menu:
-                for item in category["items"]:
-                    for group in item["option_groups"]:
-                        found[str(group["id"])] = cls.of(group, item["currency"])
-        return [found.get(str(node_id)) for node_id in node_ids]
+        return _resolve(OptionGroupModel, "item__", "group", cls.of, node_ids)
 
 
 @strawberry.type(name="MenuItem")
@@ -116,12 +125,7 @@ class MenuItemNode(relay.Node):
 
     @classmethod
     def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):
-        found = {}
-        for menu in _menus_holding(MenuItemModel, "", _valid_ids(node_ids)):
-            for category in menu:
-                for item in category["items"]:
-                    found[str(item["id"])] = cls.of(item)
-        return [found.get(str(node_id)) for node_id in node_ids]
+        return _resolve(MenuItemModel, "", "item", lambda data, _: cls.of(data), node_ids)
 
 
 @strawberry.type(name="MenuCategory")
@@ -142,11 +146,7 @@ class MenuCategoryNode(relay.Node):
 
     @classmethod
     def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):
-        found = {}
-        for menu in _menus_holding(MenuCategoryModel, "", _valid_ids(node_ids)):
-            for category in menu:
-                found[str(category["id"])] = cls.of(category)
-        return [found.get(str(node_id)) for node_id in node_ids]
+        return _resolve(MenuCategoryModel, "", "category", lambda data, _: cls.of(data), node_ids)
 
 
 def menu_nodes(restaurant_id, currency: str) -> list[MenuCategoryNode]:

@@ -157,58 +157,68 @@ def _node(node_type, info: Info, object_id):
     return node_type.resolve_nodes(info=info, node_ids=[str(object_id)])[0]
 
 
+def _respond(payload, field: str, call, present=lambda obj: obj):
+    """Run one service call; its result (shown by `present`) or its domain error as payload."""
+    try:
+        result = call()
+    except DomainError as error:
+        empty = False if field == "ok" else None
+        return payload(**{field: empty}, errors=[UserError.from_domain(error)])
+    return payload(**{field: present(result)}, errors=[])
+
+
 @strawberry.type
 class RestaurantsMutation:
     @strawberry.mutation(description="Pause or resume taking orders (the kitchen's switch).")
     def set_accepting_orders(self, info: Info, input: SetAcceptingOrdersInput) -> RestaurantPayload:
-        try:
-            restaurant = services.restaurant_set_accepting_orders(
+        return _respond(
+            RestaurantPayload,
+            "restaurant",
+            lambda: services.restaurant_set_accepting_orders(
                 actor=require_user(info),
                 restaurant_id=decode_id(input.restaurant_id, "Restaurant"),
                 accepting=input.accepting_orders,
-            )
-        except DomainError as error:
-            return RestaurantPayload(restaurant=None, errors=[UserError.from_domain(error)])
-        return RestaurantPayload(restaurant=restaurant, errors=[])
+            ),
+        )
 
     @strawberry.mutation
     def create_menu_category(
         self, info: Info, input: CreateMenuCategoryInput
     ) -> MenuCategoryPayload:
-        try:
-            category = services.menu_category_create(
+        return _respond(
+            MenuCategoryPayload,
+            "menu_category",
+            lambda: services.menu_category_create(
                 actor=require_user(info),
                 restaurant_id=decode_id(input.restaurant_id, "Restaurant"),
                 name=input.name,
                 position=input.position,
-            )
-        except DomainError as error:
-            return MenuCategoryPayload(menu_category=None, errors=[UserError.from_domain(error)])
-        return MenuCategoryPayload(
-            menu_category=_node(MenuCategoryNode, info, category.pk), errors=[]
+            ),
+            lambda category: _node(MenuCategoryNode, info, category.pk),
         )
 
     @strawberry.mutation
     def update_menu_category(
         self, info: Info, input: UpdateMenuCategoryInput
     ) -> MenuCategoryPayload:
-        try:
-            category = services.menu_category_update(
+        return _respond(
+            MenuCategoryPayload,
+            "menu_category",
+            lambda: services.menu_category_update(
                 actor=require_user(info),
                 category_id=decode_id(input.id, "MenuCategory"),
                 name=input.name,
                 position=input.position,
-            )
-        except DomainError as error:
-            return MenuCategoryPayload(menu_category=None, errors=[UserError.from_domain(error)])
-        return MenuCategoryPayload(
-            menu_category=_node(MenuCategoryNode, info, category.pk), errors=[]
+            ),
+            lambda category: _node(MenuCategoryNode, info, category.pk),
         )
 
     @strawberry.mutation
     def create_menu_item(self, info: Info, input: CreateMenuItemInput) -> MenuItemPayload:
-        try:
-            item = services.menu_item_create(
+        return _respond(
+            MenuItemPayload,
+            "menu_item",
+            lambda: services.menu_item_create(
                 actor=require_user(info),
                 category_id=decode_id(input.category_id, "MenuCategory"),
                 name=input.name,
@@ -216,116 +226,124 @@ class RestaurantsMutation:
                 description=input.description,
                 is_available=input.is_available,
                 dietary_tags=input.dietary_tags,
-            )
-        except DomainError as error:
-            return MenuItemPayload(menu_item=None, errors=[UserError.from_domain(error)])
-        return MenuItemPayload(menu_item=_node(MenuItemNode, info, item.pk), errors=[])
+            ),
+            lambda item: _node(MenuItemNode, info, item.pk),
+        )
 
     @strawberry.mutation
     def update_menu_item(self, info: Info, input: UpdateMenuItemInput) -> MenuItemPayload:
-        try:
-            item = services.menu_item_update(
+        return _respond(
+            MenuItemPayload,
+            "menu_item",
+            lambda: services.menu_item_update(
                 actor=require_user(info),
                 item_id=decode_id(input.id, "MenuItem"),
                 name=input.name,
                 description=input.description,
                 price=input.price,
                 dietary_tags=input.dietary_tags,
-            )
-        except DomainError as error:
-            return MenuItemPayload(menu_item=None, errors=[UserError.from_domain(error)])
-        return MenuItemPayload(menu_item=_node(MenuItemNode, info, item.pk), errors=[])
+            ),
+            lambda item: _node(MenuItemNode, info, item.pk),
+        )
 
     @strawberry.mutation(description="Mark a dish sold out, or back.")
     def set_menu_item_availability(
         self, info: Info, input: SetMenuItemAvailabilityInput
     ) -> MenuItemPayload:
-        try:
-            item = services.menu_item_set_availability(
+        return _respond(
+            MenuItemPayload,
+            "menu_item",
+            lambda: services.menu_item_set_availability(
                 actor=require_user(info),
                 item_id=decode_id(input.menu_item_id, "MenuItem"),
                 available=input.is_available,
-            )
-        except DomainError as error:
-            return MenuItemPayload(menu_item=None, errors=[UserError.from_domain(error)])
-        return MenuItemPayload(menu_item=_node(MenuItemNode, info, item.pk), errors=[])
+            ),
+            lambda item: _node(MenuItemNode, info, item.pk),
+        )
 
     @strawberry.mutation
     def delete_menu_item(self, info: Info, input: DeleteMenuItemInput) -> DeletePayload:
-        try:
-            services.menu_item_delete(
+        return _respond(
+            DeletePayload,
+            "ok",
+            lambda: services.menu_item_delete(
                 actor=require_user(info), item_id=decode_id(input.id, "MenuItem")
-            )
-        except DomainError as error:
-            return DeletePayload(ok=False, errors=[UserError.from_domain(error)])
-        return DeletePayload(ok=True, errors=[])
+            ),
+            lambda _: True,
+        )
 
     @strawberry.mutation
     def create_option_group(self, info: Info, input: CreateOptionGroupInput) -> OptionGroupPayload:
-        try:
-            group = services.option_group_create(
+        return _respond(
+            OptionGroupPayload,
+            "option_group",
+            lambda: services.option_group_create(
                 actor=require_user(info),
                 item_id=decode_id(input.menu_item_id, "MenuItem"),
                 name=input.name,
                 min_selected=input.min_selected,
                 max_selected=input.max_selected,
-            )
-        except DomainError as error:
-            return OptionGroupPayload(option_group=None, errors=[UserError.from_domain(error)])
-        return OptionGroupPayload(option_group=_node(OptionGroupNode, info, group.pk), errors=[])
+            ),
+            lambda group: _node(OptionGroupNode, info, group.pk),
+        )
 
     @strawberry.mutation
     def create_option(self, info: Info, input: CreateOptionInput) -> OptionPayload:
-        try:
-            option = services.option_create(
+        return _respond(
+            OptionPayload,
+            "option",
+            lambda: services.option_create(
                 actor=require_user(info),
                 group_id=decode_id(input.option_group_id, "OptionGroup"),
                 name=input.name,
                 price_delta=input.price_delta,
-            )
-        except DomainError as error:
-            return OptionPayload(option=None, errors=[UserError.from_domain(error)])
-        return OptionPayload(option=_node(OptionNode, info, option.pk), errors=[])
+            ),
+            lambda option: _node(OptionNode, info, option.pk),
+        )
 
     @strawberry.mutation
     def set_option_availability(
         self, info: Info, input: SetOptionAvailabilityInput
     ) -> OptionPayload:
-        try:
-            option = services.option_set_availability(
+        return _respond(
+            OptionPayload,
+            "option",
+            lambda: services.option_set_availability(
                 actor=require_user(info),
                 option_id=decode_id(input.option_id, "Option"),
                 available=input.is_available,
-            )
-        except DomainError as error:
-            return OptionPayload(option=None, errors=[UserError.from_domain(error)])
-        return OptionPayload(option=_node(OptionNode, info, option.pk), errors=[])
+            ),
+            lambda option: _node(OptionNode, info, option.pk),
+        )
 
     @strawberry.mutation(description="Replace the week's opening hours (restaurant's time zone).")
     def set_opening_hours(self, info: Info, input: SetOpeningHoursInput) -> OpeningHoursPayload:
-        try:
-            hours = services.opening_hours_set(
+        result = _respond(
+            OpeningHoursPayload,
+            "opening_hours",
+            lambda: services.opening_hours_set(
                 actor=require_user(info),
                 restaurant_id=decode_id(input.restaurant_id, "Restaurant"),
                 spans=[
                     services.Span(span.weekday, span.opens_at, span.closes_at)
                     for span in input.hours
                 ],
-            )
-        except DomainError as error:
-            return OpeningHoursPayload(opening_hours=[], errors=[UserError.from_domain(error)])
-        return OpeningHoursPayload(opening_hours=hours, errors=[])
+            ),
+        )
+        result.opening_hours = result.opening_hours or []
+        return result
 
     @strawberry.mutation(description="Close for a period (holiday); orders are refused then.")
     def add_closure(self, info: Info, input: AddClosureInput) -> RestaurantPayload:
-        try:
-            closure = services.closure_add(
+        return _respond(
+            RestaurantPayload,
+            "restaurant",
+            lambda: services.closure_add(
                 actor=require_user(info),
                 restaurant_id=decode_id(input.restaurant_id, "Restaurant"),
                 starts_at=input.starts_at,
                 ends_at=input.ends_at,
                 reason=input.reason,
-            )
-        except DomainError as error:
-            return RestaurantPayload(restaurant=None, errors=[UserError.from_domain(error)])
-        return RestaurantPayload(restaurant=closure.restaurant, errors=[])
+            ),
+            lambda closure: closure.restaurant,
+        )
