@@ -104,10 +104,11 @@ def test_unknown_email_costs_a_password_hash_like_a_known_one(gql):
         login(gql, email, "not-the-password")
         return time.perf_counter() - started
 
-    known = min(timed("cora@example.test") for _ in range(3))
-    unknown = min(timed("nobody@example.test") for _ in range(3))
-    # Both run one argon2 verification; without the dummy check the miss would be ~10x faster.
-    assert unknown > known * 0.5
+    known = min(timed("cora@example.test") for _ in range(5))
+    unknown = min(timed("nobody@example.test") for _ in range(5))
+    # Both run one argon2 verification; without the dummy check a miss is over 10x faster, so
+    # this loose bound holds on a busy machine and still fails if the dummy check goes.
+    assert unknown > known * 0.3
 
 
 def test_refresh_rotates_and_the_old_token_stops_working(gql):
