@@ -6,6 +6,8 @@ Every change to a menu bumps the restaurant's menu version after it commits; rea
 and cache the new version, and a reader racing an edit can only ever write the old version.
 """
 
+import uuid
+
 from django.core.cache import cache
 from django.db import transaction
 
@@ -44,20 +46,40 @@ def menu_of(restaurant_id, *, currency: str) -> list[dict]:
     return menu
 
 
+def menus_warm(restaurants: list[tuple]) -> None:
+    """Cache the menus of a page of (restaurant id, currency) at once: one cache round trip,
+    and 4 queries for all those not cached yet, so a list showing menus costs the same
+    whatever its length."""
+    if not restaurants:
+        return
+    versions = cache.get_many([_version_key(rid) for rid, _ in restaurants])
+    keys = {rid: _menu_key(rid, versions.get(_version_key(rid), 0)) for rid, _ in restaurants}
+    cached = cache.get_many(list(keys.values()))
+    missing = {rid: currency for rid, currency in restaurants if keys[rid] not in cached}
+    if not missing:
+        return
+    built = menus_build(missing)
+    cache.set_many({keys[rid]: menu for rid, menu in built.items()}, timeout=MENU_TTL_SECONDS)
+
+
 def menu_build(restaurant_id, *, currency: str) -> list[dict]:
     """Categories > items > option groups > options, ordered, as plain data (4 queries)."""
+    restaurant_id = uuid.UUID(str(restaurant_id))
+    return menus_build({restaurant_id: currency})[restaurant_id]
+
+
+def menus_build(currencies: dict) -> dict:
+    """The menus of several restaurants ({id: currency}) in the same 4 queries."""
+    currencies = {uuid.UUID(str(key)): currency for key, currency in currencies.items()}
+    ids = list(currencies)
     categories = list(
-        MenuCategory.objects.filter(restaurant_id=restaurant_id)
+        MenuCategory.objects.filter(restaurant_id__in=ids)
         .order_by("position", "name")
-        .values("id", "name", "position")
+        .values("id", "restaurant_id", "name", "position")
     )
-    items = MenuItem.objects.filter(restaurant_id=restaurant_id).order_by("position", "name")
-    groups = OptionGroup.objects.filter(item__restaurant_id=restaurant_id).order_by(
-        "position", "name"
-    )
-    options = Option.objects.filter(group__item__restaurant_id=restaurant_id).order_by(
-        "position", "name"
-    )
+    items = MenuItem.objects.filter(restaurant_id__in=ids).order_by("position", "name")
+    groups = OptionGroup.objects.filter(item__restaurant_id__in=ids).order_by("position", "name")
+    options = Option.objects.filter(group__item__restaurant_id__in=ids).order_by("position", "name")
     options_by_group: dict = {}
     for option in options.values("id", "group_id", "name", "price_delta", "is_available"):
         options_by_group.setdefault(option.pop("group_id"), []).append(option)
@@ -67,11 +89,20 @@ def menu_build(restaurant_id, *, currency: str) -> list[dict]:
         groups_by_item.setdefault(group.pop("item_id"), []).append(group)
     items_by_category: dict = {}
     for item in items.values(
-        "id", "category_id", "name", "description", "price", "is_available", "dietary_tags"
+        "id",
+        "restaurant_id",
+        "category_id",
+        "name",
+        "description",
+        "price",
+        "is_available",
+        "dietary_tags",
     ):
         item["option_groups"] = groups_by_item.get(item["id"], [])
-        item["currency"] = currency
+        item["currency"] = currencies[item.pop("restaurant_id")]
         items_by_category.setdefault(item.pop("category_id"), []).append(item)
+    menus: dict = {restaurant_id: [] for restaurant_id in ids}
     for category in categories:
         category["items"] = items_by_category.get(category["id"], [])
-    return categories
+        menus[category.pop("restaurant_id")].append(category)
+    return menus

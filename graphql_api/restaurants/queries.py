@@ -11,6 +11,7 @@ from graphql_api.core.errors import graphql_error
 from graphql_api.core.relay_ids import decode_id
 from graphql_api.restaurants.types import RestaurantType
 from restaurants.errors import CatalogueValidation
+from restaurants.menu import menus_warm
 from restaurants.models import Restaurant
 from restaurants.selectors import restaurants_listed
 
@@ -44,11 +45,28 @@ def _near(point: PointInput | None) -> tuple[float, float] | None:
     return point.latitude, point.longitude
 
 
+def _asks_for(selections, name: str) -> bool:
+    return any(
+        selection.name == name or _asks_for(getattr(selection, "selections", []), name)
+        for selection in selections
+    )
+
+
+@strawberry.type(name="RestaurantConnection")
+class RestaurantConnection(DjangoListConnection[RestaurantType]):
+    """A page of restaurants; menus asked for on it are cached for the whole page at once."""
+
+    @classmethod
+    def resolve_connection(cls, nodes, *, info: Info, **kwargs):
+        connection = super().resolve_connection(nodes, info=info, **kwargs)
+        if _asks_for(info.selected_fields, "menu"):
+            menus_warm([(edge.node.pk, edge.node.currency) for edge in connection.edges])
+        return connection
+
+
 @strawberry.type
 class RestaurantsQuery:
-    @strawberry_django.connection(
-        DjangoListConnection[RestaurantType], description="The catalogue, filtered."
-    )
+    @strawberry_django.connection(RestaurantConnection, description="The catalogue, filtered.")
     def restaurants(
         self, info: Info, filter: RestaurantFilter | None = None
     ) -> Iterable[Restaurant]:

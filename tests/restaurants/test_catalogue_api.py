@@ -164,3 +164,23 @@ def test_menu_nodes_resolve_by_global_id(gql):
     )
 
     assert data["node"] == {"name": "Arroz de pato", "price": {"amount": 1450}}
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_menus_on_a_page_of_restaurants_cost_the_same_queries_at_any_size(
+    gql, django_assert_num_queries, size
+):
+    for index in range(size):
+        restaurant = RestaurantFactory(name=f"R{index:02}")
+        item = MenuItemFactory(category__restaurant=restaurant, name=f"Dish {index}")
+        OptionFactory(group=OptionGroupFactory(item=item))
+
+    # the page, then the menus of the whole page at once: categories, items, groups, options
+    with django_assert_num_queries(5):
+        data = gql.data(
+            "{ restaurants(first: 50) { edges { node { name menu { items { name "
+            "optionGroups { options { name } } } } } } } }"
+        )
+
+    menus = [edge["node"]["menu"] for edge in data["restaurants"]["edges"]]
+    assert [menu[0]["items"][0]["name"] for menu in menus] == [f"Dish {i}" for i in range(size)]
