@@ -22,6 +22,7 @@ from restaurants.selectors import user_is_restaurant_staff
 
 NAME_MAX_LENGTH = 120
 PRICE_MAX = 1_000_000  # 10,000.00 in minor units: anything above is a typo
+MAX_SPANS_PER_WEEK = 28
 
 
 @dataclass(frozen=True)
@@ -243,6 +244,8 @@ def _week_intervals(span: Span) -> list[tuple[int, int]]:
 def opening_hours_set(*, actor: User, restaurant_id, spans: list[Span]) -> list[OpeningHours]:
     """Replace the restaurant's week of opening hours; overlapping spans are refused."""
     _authorize(actor, restaurant_id)
+    if len(spans) > MAX_SPANS_PER_WEEK:
+        raise CatalogueValidation(f"At most {MAX_SPANS_PER_WEEK} spans a week.", field="hours")
     intervals = []
     for index, span in enumerate(spans):
         if not 0 <= span.weekday <= 6:

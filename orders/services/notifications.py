@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from accounts.errors import ValidationFailed
 from accounts.models import Role, User
 from orders.models import Delivery as OrderDelivery
 from orders.models import (
@@ -37,6 +38,7 @@ from restaurants.models import RestaurantStaff
 logger = logging.getLogger(__name__)
 OUTSIDE_CHANNELS = (NotificationChannel.EMAIL, NotificationChannel.SMS, NotificationChannel.PUSH)
 Status = NotificationDelivery.Status
+MARK_READ_MAX_IDS = 500
 
 
 def order_event_notify(*, event_id) -> list[Notification]:
@@ -185,6 +187,8 @@ def _email(delivery: NotificationDelivery, user: User) -> None:
 
 def notifications_mark_read(*, user: User, notification_ids, now) -> int:
     """Mark the caller's own notifications read; others' ids change nothing."""
+    if len(notification_ids) > MARK_READ_MAX_IDS:
+        raise ValidationFailed(f"At most {MARK_READ_MAX_IDS} ids at once.", field="ids")
     return Notification.objects.filter(
         recipient=user, pk__in=notification_ids, read_at__isnull=True
     ).update(read_at=now)

@@ -261,3 +261,18 @@ def test_staff_rename_and_reorder_categories(gql, kitchen):
         "menuCategory": {"name": "Sandwiches", "position": 3},
         "errors": [],
     }
+
+
+def test_a_week_of_more_than_28_spans_is_refused(gql, kitchen):
+    restaurant, staff, _ = kitchen
+    gql.login_as(staff)
+    spans = [
+        {"weekday": n % 7, "opensAt": f"{n // 7:02}:00:00", "closesAt": f"{n // 7:02}:30:00"}
+        for n in range(29)
+    ]
+
+    result = gql.data(
+        HOURS, {"input": {"restaurantId": gid("Restaurant", restaurant), "hours": spans}}
+    )
+
+    assert result["setOpeningHours"]["errors"] == [{"code": "VALIDATION", "field": "hours"}]
