@@ -23,6 +23,7 @@ from restaurants.selectors import user_is_restaurant_staff
 NAME_MAX_LENGTH = 120
 PRICE_MAX = 1_000_000  # 10,000.00 in minor units: anything above is a typo
 MAX_SPANS_PER_WEEK = 28
+MAX_OPTIONS_PER_GROUP = 50
 
 
 @dataclass(frozen=True)
@@ -181,6 +182,8 @@ def option_group_create(
     _authorize(actor, item.restaurant_id)
     if min_selected < 0:
         raise CatalogueValidation("Cannot be negative.", field="minSelected")
+    if max_selected > MAX_OPTIONS_PER_GROUP:
+        raise CatalogueValidation(f"At most {MAX_OPTIONS_PER_GROUP}.", field="maxSelected")
     if max_selected < max(min_selected, 1):
         raise CatalogueValidation(
             "Must be at least 1 and at least the minimum.", field="maxSelected"
