@@ -19,15 +19,24 @@ class InvalidToken(Exception):
     """The token is missing, malformed, forged, expired or revoked."""
 
 
+class ExpiredToken(InvalidToken):
+    """A genuine token past its `exp`: the client should refresh it, not sign in again."""
+
+
 @dataclass(frozen=True)
 class AccessClaims:
     user_id: str
     token_id: str
     issued_at: datetime
     expires_at: datetime
+    # The session (refresh-token family) the token was issued for; None for tokens issued
+    # outside a session, which only expiry and `tokens_valid_after` can end.
+    session_id: str | None = None
 
 
-def access_token_issue(*, user_id: uuid.UUID | str, now: datetime) -> tuple[str, datetime]:
+def access_token_issue(
+    *, user_id: uuid.UUID | str, now: datetime, session_id: uuid.UUID | str | None = None
+) -> tuple[str, datetime]:
     expires_at = now + settings.JWT_ACCESS_TOKEN_LIFETIME
     claims = {
         "sub": str(user_id),
@@ -37,6 +46,8 @@ def access_token_issue(*, user_id: uuid.UUID | str, now: datetime) -> tuple[str,
         "iss": settings.JWT_ISSUER,
         "typ": "access",
     }
+    if session_id is not None:
+        claims["sid"] = str(session_id)
     return jwt.encode(claims, settings.JWT_SIGNING_KEY, algorithm=ALGORITHM), expires_at
 
 
@@ -49,13 +60,22 @@ def access_token_decode(token: str) -> AccessClaims:
             issuer=settings.JWT_ISSUER,
             options={"require": REQUIRED_CLAIMS},
         )
+    except jwt.ExpiredSignatureError as error:
+        raise ExpiredToken(str(error)) from error
     except jwt.PyJWTError as error:
         raise InvalidToken(str(error)) from error
     if claims.get("typ") != "access":
         raise InvalidToken("not an access token")
+    session_id = claims.get("sid")
+    if session_id is not None:
+        try:
+            session_id = str(uuid.UUID(session_id))
+        except (TypeError, ValueError, AttributeError) as error:
+            raise InvalidToken("malformed session id") from error
     return AccessClaims(
         user_id=claims["sub"],
         token_id=claims["jti"],
         issued_at=datetime.fromtimestamp(claims["iat"], tz=UTC),
         expires_at=datetime.fromtimestamp(claims["exp"], tz=UTC),
+        session_id=session_id,
     )

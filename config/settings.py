@@ -99,15 +99,52 @@ if REDIS_URL:
             "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 2},
         }
     }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Channel layer (live updates over WebSocket) -----------------------------------------------
+# channels_redis waits for messages with BZPOPMIN blocking 5 s at a time; the socket timeout must
+# be longer, or every idle subscriber's read times out (redis-py's default is exactly 5 s: idle
+# sockets died after 5 s). Finite all the same: a link to Redis that silently stops answering
+# is noticed after this long and the sockets are closed so that clients reconnect and resync.
+CHANNEL_LAYER_REDIS_URL = env.str("CHANNEL_LAYER_REDIS_URL", default=REDIS_URL)
+CHANNEL_LAYER_SOCKET_TIMEOUT_SECONDS = env.float("CHANNEL_LAYER_SOCKET_TIMEOUT_SECONDS", default=15)
+CHANNEL_LAYER_BLOCKING_READ_SECONDS = 5  # channels_redis.core.RedisChannelLayer.brpop_timeout
+if CHANNEL_LAYER_SOCKET_TIMEOUT_SECONDS <= CHANNEL_LAYER_BLOCKING_READ_SECONDS:
+    raise ImproperlyConfigured(
+        "CHANNEL_LAYER_SOCKET_TIMEOUT_SECONDS must be above the channel layer's "
+        f"{CHANNEL_LAYER_BLOCKING_READ_SECONDS} s blocking read."
+    )
+if CHANNEL_LAYER_REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": env.str("CACHE_KEY_PREFIX", default="fd")},
+            "CONFIG": {
+                "hosts": [
+                    {
+                        "address": CHANNEL_LAYER_REDIS_URL,
+                        "socket_timeout": CHANNEL_LAYER_SOCKET_TIMEOUT_SECONDS,
+                        "socket_connect_timeout": env.float(
+                            "CHANNEL_LAYER_CONNECT_TIMEOUT_SECONDS", default=3
+                        ),
+                        "socket_keepalive": True,
+                    }
+                ],
+                "prefix": env.str("CACHE_KEY_PREFIX", default="fd"),
+            },
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# Publishing one live update never holds a request or task longer than this (Redis down).
+LIVE_PUBLISH_TIMEOUT_SECONDS = env.float("LIVE_PUBLISH_TIMEOUT_SECONDS", default=2)
+# graphql-transport-ws `ping` from the server this often, so that proxies and load balancers that
+# drop idle connections after 30-60 s keep subscriptions open; 0 turns it off.
+GRAPHQL_WS_KEEPALIVE_SECONDS = env.float("GRAPHQL_WS_KEEPALIVE_SECONDS", default=15)
+# restaurantOrders(changedSince:) also replays orders whose status changed this long before the
+# given instant: a change is stamped when its transaction starts and may commit after a later one
+# was already delivered, so a resume point taken from the latest update could otherwise skip it.
+LIVE_RESUME_OVERLAP_SECONDS = env.int("LIVE_RESUME_OVERLAP_SECONDS", default=120)
 
 # --- Accounts and tokens -----------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -5,10 +5,13 @@ order publishes one small message after its transaction commits, whichever proce
 made the change. Subscribers re-read the order from the database, so a message carries ids only.
 """
 
+import asyncio
 import logging
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 logger = logging.getLogger(__name__)
 
@@ -24,14 +27,31 @@ def restaurant_group(restaurant_id) -> str:
     return f"restaurant.{restaurant_id}"
 
 
+async def _send(layer, groups: list[str], message: dict) -> None:
+    for attempt in (1, 2):
+        try:
+            # Bounded: with Redis unreachable the request or task that made the change must
+            # still finish promptly.
+            async with asyncio.timeout(settings.LIVE_PUBLISH_TIMEOUT_SECONDS):
+                for group in groups:
+                    await layer.group_send(group, message)
+            return
+        except (RedisConnectionError, ConnectionError, OSError):
+            # A pooled connection Redis (or a proxy) closed while idle fails once and is
+            # replaced; a second failure is an outage, which subscribers learn of themselves.
+            if attempt == 2:
+                raise
+
+
 def _publish(groups: list[str], message: dict) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
     try:
-        for group in groups:
-            async_to_sync(layer.group_send)(group, message)
-    except Exception:  # a live update is best effort: the order has already changed
+        async_to_sync(_send)(layer, groups, message)
+    except Exception:
+        # Best effort: the order has already changed. Subscribers cannot miss it for good: a
+        # Redis outage closes their sockets (1013) and resubscribing sends the current state.
         logger.exception("publishing a live update for order %s", message.get("order_id"))
 
 

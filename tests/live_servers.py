@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
+from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,6 +30,13 @@ START_TIMEOUT_SECONDS = 30
 class LiveServer:
     port: int
     process: subprocess.Popen
+    log_path: Path | None = None
+
+    def log(self) -> str:
+        """What the server wrote to stdout and stderr so far (empty when not captured)."""
+        if self.log_path is None or not self.log_path.exists():
+            return ""
+        return self.log_path.read_text(errors="replace")
 
     @property
     def http_url(self) -> str:
@@ -54,7 +63,7 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _server_environment() -> dict[str, str]:
+def _server_environment(overrides: dict[str, str] | None = None) -> dict[str, str]:
     database = connection.settings_dict
     env = dict(os.environ)
     env.update(
@@ -67,6 +76,7 @@ def _server_environment() -> dict[str, str]:
         RATE_LIMITS_ENABLED="false",
         LOG_LEVEL="WARNING",
     )
+    env.update(overrides or {})
     return env
 
 
@@ -94,13 +104,20 @@ def _stop(server: LiveServer) -> None:
 
 
 @contextmanager
-def live_servers(count: int):
-    """`count` uvicorn processes serving config.asgi on free loopback ports."""
-    env = _server_environment()
+def live_servers(count: int, env: dict[str, str] | None = None, capture_logs: bool = False):
+    """`count` uvicorn processes serving config.asgi on free loopback ports.
+
+    `env` overrides the servers' environment; with `capture_logs` each server's output goes to
+    a file that `LiveServer.log()` reads, so a test can assert on what the server logged.
+    """
+    env = _server_environment(env)
     servers: list[LiveServer] = []
+    log_dir = tempfile.TemporaryDirectory(prefix="live-servers-") if capture_logs else None
     try:
-        for _ in range(count):
+        for index in range(count):
             port = _free_port()
+            log_path = Path(log_dir.name) / f"server-{index}.log" if log_dir else None
+            output = log_path.open("wb") if log_path else None
             process = subprocess.Popen(
                 [
                     sys.executable,
@@ -117,14 +134,20 @@ def live_servers(count: int):
                 ],
                 cwd=ROOT,
                 env=env,
+                stdout=output,
+                stderr=subprocess.STDOUT if output else None,
             )
-            servers.append(LiveServer(port=port, process=process))
+            if output:
+                output.close()  # the child holds its own descriptor
+            servers.append(LiveServer(port=port, process=process, log_path=log_path))
         for server in servers:
             _wait_until_up(server)
         yield servers
     finally:
         for server in servers:
             _stop(server)
+        if log_dir is not None:
+            log_dir.cleanup()
 
 
 class GraphQLSocket:
@@ -132,6 +155,8 @@ class GraphQLSocket:
 
     def __init__(self, socket: ClientConnection):
         self.socket = socket
+        # Server keep-alive pings seen (and answered) by `receive`.
+        self.pings_received = 0
 
     def subscribe(self, operation_id: str, query: str, variables: dict) -> None:
         self.send(
@@ -151,9 +176,19 @@ class GraphQLSocket:
         while True:
             message = json.loads(self.socket.recv(timeout=max(deadline - time.monotonic(), 0)))
             if message.get("type") == "ping":
+                self.pings_received += 1
                 self.send({"type": "pong"})
                 continue
             return message
+
+    def wait_closed(self, timeout: float = 5) -> tuple[int | None, str]:
+        """(code, reason) of the server's close frame; AssertionError for any other message."""
+        try:
+            message = self.receive(timeout=timeout)
+        except ConnectionClosed as closed:
+            frame = closed.rcvd
+            return (frame.code, frame.reason) if frame else (None, "")
+        raise AssertionError(f"expected the socket to close, got {message}")
 
     def assert_silent(self, seconds: float) -> None:
         try:

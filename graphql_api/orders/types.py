@@ -188,6 +188,9 @@ class OrderType(relay.Node):
     closed_at: datetime | None
     preparation_minutes: int | None
     estimated_delivery_at: datetime | None
+    status_changed_at: datetime = strawberry_django.field(
+        description="When the status last changed: the resume point of restaurantOrders."
+    )
 
     @strawberry_django.field(only=["status"])
     def status(self, root: models.Order) -> OrderStatusEnum:
