@@ -1,8 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.utils import timezone
 
 from accounts.models import Address, User
+from accounts.revocation import user_access_changed_on_commit
+from accounts.services import user_deactivate
 
 
 class EmailUserCreationForm(UserCreationForm):
@@ -35,6 +38,7 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ("email", "full_name", "phone")
     readonly_fields = ("date_joined", "last_login", "tokens_valid_after")
     inlines = [AddressInline]
+    actions = ["deactivate"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         ("Profile", {"fields": ("full_name", "phone", "role")}),
@@ -53,6 +57,24 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            return
+        if "is_active" in form.changed_data and not obj.is_active:
+            # Unticking "active" must end the user's sessions and close their open sockets too,
+            # not only refuse their next sign-in.
+            user_deactivate(user_id=obj.pk, now=timezone.now())
+        elif {"role", "is_superuser"} & set(form.changed_data):
+            # Admin rights may have gone: open subscriptions re-check what they may see.
+            user_access_changed_on_commit(user_id=obj.pk)
+
+    @admin.action(description="Deactivate (ends their sessions and live connections)")
+    def deactivate(self, request, queryset):
+        now = timezone.now()
+        for user_id in queryset.values_list("pk", flat=True):
+            user_deactivate(user_id=user_id, now=now)
 
 
 @admin.register(Address)

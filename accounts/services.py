@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 
 from accounts.errors import InvalidCredentials, NotFound, ValidationFailed
 from accounts.models import Address, RefreshToken, Role, User, normalize_email
+from accounts.revocation import user_access_changed_on_commit
 from accounts.tokens import access_token_issue
 
 PHONE_PATTERN = re.compile(r"^\+?[0-9 ()-]{6,20}$")
@@ -106,7 +107,7 @@ def _session_issue(*, user: User, family: uuid.UUID, now: datetime) -> Session:
         created_at=now,
         expires_at=now + settings.JWT_REFRESH_TOKEN_LIFETIME,
     )
-    access_token, expires_at = access_token_issue(user_id=user.pk, now=now)
+    access_token, expires_at = access_token_issue(user_id=user.pk, now=now, session_id=family)
     return Session(user, access_token, expires_at, refresh_token)
 
 
@@ -139,6 +140,7 @@ def refresh_token_rotate(*, refresh_token: str, now: datetime) -> Session:
             RefreshToken.objects.filter(family=token.family, revoked_at__isnull=True).update(
                 revoked_at=now
             )
+            user_access_changed_on_commit(user_id=token.user_id)
         elif token.user.is_active:
             token.used_at = now
             token.save(update_fields=["used_at"])
@@ -151,7 +153,11 @@ def session_logout(*, refresh_token: str, now: datetime) -> None:
     token = RefreshToken.objects.filter(token_hash=_hash_refresh_token(refresh_token or "")).first()
     if token is None:
         raise InvalidRefreshToken("This session has already ended.")
-    RefreshToken.objects.filter(family=token.family, revoked_at__isnull=True).update(revoked_at=now)
+    with transaction.atomic():
+        RefreshToken.objects.filter(family=token.family, revoked_at__isnull=True).update(
+            revoked_at=now
+        )
+        user_access_changed_on_commit(user_id=token.user_id)
 
 
 def user_change_password(
@@ -167,7 +173,22 @@ def user_change_password(
         user.tokens_valid_after = now.replace(microsecond=0)
         user.save(update_fields=["password", "tokens_valid_after"])
         RefreshToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
+        user_access_changed_on_commit(user_id=user.pk)
         return _session_issue(user=user, family=uuid.uuid4(), now=now)
+
+
+def user_deactivate(*, user_id, now: datetime) -> User:
+    """Lock a user out: refused at sign-in and refresh, every session ended, open sockets closed."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(pk=user_id).first()
+        if user is None:
+            raise NotFound("No such user.", field="id")
+        if user.is_active:
+            user.is_active = False
+            user.save(update_fields=["is_active"])
+        RefreshToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
+        user_access_changed_on_commit(user_id=user.pk)
+    return user
 
 
 def refresh_tokens_purge_expired(*, now: datetime) -> int:

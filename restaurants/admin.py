@@ -13,7 +13,7 @@ from restaurants.models import (
     Restaurant,
     RestaurantStaff,
 )
-from restaurants.services import restaurant_set_accepting_orders
+from restaurants.services import restaurant_set_accepting_orders, restaurant_staff_remove
 
 
 class OpeningHoursInline(admin.TabularInline):
@@ -51,6 +51,22 @@ class RestaurantAdmin(admin.ModelAdmin):
                 )
             except DomainError as error:
                 self.message_user(request, f"{restaurant}: {error.message}", messages.ERROR)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not RestaurantStaff:
+            return super().save_formset(request, form, formset, change)
+        # Removing someone from the team goes through the service, which also ends their open
+        # live subscriptions to this restaurant's orders.
+        memberships = formset.save(commit=False)
+        for membership in formset.deleted_objects:
+            restaurant_staff_remove(
+                actor=request.user,
+                restaurant_id=membership.restaurant_id,
+                user_id=membership.user_id,
+            )
+        for membership in memberships:
+            membership.save()
+        formset.save_m2m()
 
     @admin.action(description="Pause ordering")
     def pause_ordering(self, request, queryset):

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from accounts.models import User
+from accounts.revocation import user_access_changed_on_commit
 from restaurants.errors import CatalogueValidation, NotRestaurantStaff, RestaurantNotFound
 from restaurants.menu import menu_cache_invalidate
 from restaurants.models import (
@@ -17,8 +18,9 @@ from restaurants.models import (
     Option,
     OptionGroup,
     Restaurant,
+    RestaurantStaff,
 )
-from restaurants.selectors import user_is_restaurant_staff
+from restaurants.selectors import user_is_restaurant_owner, user_is_restaurant_staff
 
 NAME_MAX_LENGTH = 120
 PRICE_MAX = 1_000_000  # 10,000.00 in minor units: anything above is a typo
@@ -64,6 +66,22 @@ def _locked(model, object_id, field: str):
     if obj is None:
         raise RestaurantNotFound("Not found.", field=field)
     return obj
+
+
+def restaurant_staff_remove(*, actor: User, restaurant_id, user_id) -> None:
+    """Take someone off a restaurant's team (its owners, managers and admins may). Their open
+    live subscriptions to the restaurant's orders end, on every web process."""
+    if restaurant_id is None or not Restaurant.objects.filter(pk=restaurant_id).exists():
+        raise RestaurantNotFound("No such restaurant.", field="restaurantId")
+    if not user_is_restaurant_owner(actor, restaurant_id):
+        raise NotRestaurantStaff("Only the restaurant's owners and managers manage its team.")
+    with transaction.atomic():
+        deleted, _ = RestaurantStaff.objects.filter(
+            restaurant_id=restaurant_id, user_id=user_id
+        ).delete()
+        if not deleted:
+            raise RestaurantNotFound("Not on this restaurant's team.", field="userId")
+        user_access_changed_on_commit(user_id=user_id)
 
 
 def restaurant_set_accepting_orders(*, actor: User, restaurant_id, accepting: bool) -> Restaurant:
