@@ -31,9 +31,8 @@ def user_group(user_id) -> str:
 async def _send(layer, user_id) -> None:
     message = {"type": USER_ACCESS_CHANGED, "user_id": str(user_id)}
     # Bounded: with Redis unreachable the request that ended the session must still answer.
-    await asyncio.wait_for(
-        layer.group_send(user_group(user_id), message), settings.LIVE_PUBLISH_TIMEOUT_SECONDS
-    )
+    async with asyncio.timeout(settings.LIVE_PUBLISH_TIMEOUT_SECONDS):
+        await layer.group_send(user_group(user_id), message)
 
 
 def user_access_changed_broadcast(*, user_id) -> None:

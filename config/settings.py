@@ -118,7 +118,8 @@ if CHANNEL_LAYER_SOCKET_TIMEOUT_SECONDS <= CHANNEL_LAYER_BLOCKING_READ_SECONDS:
 if CHANNEL_LAYER_REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # channels_redis's layer with group operations retried once (stale connections).
+            "BACKEND": "config.channel_layer.RedisChannelLayer",
             "CONFIG": {
                 "hosts": [
                     {

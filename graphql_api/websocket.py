@@ -185,6 +185,10 @@ class AuthenticatedGraphQLWSConsumer(GraphQLWSConsumer):
                 await consumer.close_with(
                     CLOSE_LIVE_UPDATES_UNAVAILABLE, "Live updates unavailable, reconnect"
                 )
+            # Connections opened before the outage would fail the first reconnecting clients.
+            reset_connections = getattr(self.channel_layer, "reset_connections", None)
+            if reset_connections is not None:
+                await reset_connections()
             return
         if message_type == USER_ACCESS_CHANGED:
             # In the background: the dispatch loop must keep reading while the database answers.

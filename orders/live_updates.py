@@ -11,7 +11,6 @@ import logging
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
-from redis.exceptions import ConnectionError as RedisConnectionError
 
 logger = logging.getLogger(__name__)
 
@@ -28,19 +27,11 @@ def restaurant_group(restaurant_id) -> str:
 
 
 async def _send(layer, groups: list[str], message: dict) -> None:
-    for attempt in (1, 2):
-        try:
-            # Bounded: with Redis unreachable the request or task that made the change must
-            # still finish promptly.
-            async with asyncio.timeout(settings.LIVE_PUBLISH_TIMEOUT_SECONDS):
-                for group in groups:
-                    await layer.group_send(group, message)
-            return
-        except (RedisConnectionError, ConnectionError, OSError):
-            # A pooled connection Redis (or a proxy) closed while idle fails once and is
-            # replaced; a second failure is an outage, which subscribers learn of themselves.
-            if attempt == 2:
-                raise
+    # Bounded: with Redis unreachable the request or task that made the change must still
+    # finish promptly.
+    async with asyncio.timeout(settings.LIVE_PUBLISH_TIMEOUT_SECONDS):
+        for group in groups:
+            await layer.group_send(group, message)
 
 
 def _publish(groups: list[str], message: dict) -> None:

@@ -1,0 +1,174 @@
+"""Redis unreachable: subscribers are told at once and lose nothing once it is back.
+
+The servers reach Redis (for the channel layer only) through the suite's own TCP proxy, which
+the tests cut or stall; the Redis service itself is never touched. Told means the socket closes
+with 1013 (try again later), which the reference client retries with back-off by itself; lose
+nothing means that reconnecting and subscribing again returns the state as it is now, including
+changes made while Redis was away.
+"""
+
+import time
+
+import pytest
+from django.conf import settings
+from websockets.exceptions import ConnectionClosed
+
+from graphql_api.websocket import CLOSE_LIVE_UPDATES_UNAVAILABLE
+from orders.models import OrderStatus
+from tests.factories import OrderFactory, RestaurantFactory, RestaurantStaffFactory
+from tests.live.helpers import (
+    MARK_READY,
+    ORDER_UPDATED,
+    RESTAURANT_ORDERS,
+    bearer,
+    global_id,
+    next_data,
+    snapshot,
+    timed_close,
+    token_of,
+)
+from tests.live.redis_proxy import RedisProxy
+from tests.live_servers import graphql_socket, live_servers
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.integration]
+
+# Above channels_redis's 5 s blocking read, as it must be; short so a stalled link shows soon.
+SOCKET_TIMEOUT_SECONDS = 6
+# A reset link is noticed at once; a stalled one when the pending read times out.
+NOTICE_CUT_SECONDS = 3
+NOTICE_STALL_SECONDS = SOCKET_TIMEOUT_SECONDS + 5  # the read may be up to 5 s into its wait
+
+
+@pytest.fixture(scope="module")
+def proxy():
+    running = RedisProxy(settings.REDIS_URL).start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def servers_via_proxy(proxy, django_db_setup, django_db_blocker):
+    env = {
+        "CHANNEL_LAYER_REDIS_URL": proxy.url,
+        "CHANNEL_LAYER_SOCKET_TIMEOUT_SECONDS": str(SOCKET_TIMEOUT_SECONDS),
+    }
+    with live_servers(2, env=env, capture_logs=True) as running:
+        yield running
+
+
+@pytest.fixture(autouse=True)
+def _link_restored(proxy):
+    proxy.restore()
+    yield
+    proxy.restore()
+
+
+def watched_kitchen():
+    restaurant = RestaurantFactory()
+    staff = RestaurantStaffFactory(restaurant=restaurant).user
+    order = OrderFactory(restaurant=restaurant, status=OrderStatus.ACCEPTED)
+    return order, staff
+
+
+def subscribe_both(customer_ws, kitchen_ws, order):
+    customer_ws.subscribe("1", ORDER_UPDATED, {"id": global_id("Order", order.pk)})
+    kitchen_ws.subscribe(
+        "1", RESTAURANT_ORDERS, {"id": global_id("Restaurant", order.restaurant_id)}
+    )
+    assert next_data(customer_ws)["orderUpdated"]["status"] == order.status
+    assert snapshot(kitchen_ws, "restaurantOrders", 1)[order.number]["status"] == order.status
+
+
+def assert_resynchronised(servers, order, staff, status: str) -> None:
+    """Reconnected (the other way round), both see the order as it is now."""
+    first, second = servers
+    with (
+        graphql_socket(second, bearer(token_of(order.customer))) as customer,
+        graphql_socket(first, bearer(token_of(staff))) as kitchen,
+    ):
+        customer.subscribe("1", ORDER_UPDATED, {"id": global_id("Order", order.pk)})
+        restaurant_id = global_id("Restaurant", order.restaurant_id)
+        kitchen.subscribe("1", RESTAURANT_ORDERS, {"id": restaurant_id})
+        assert next_data(customer)["orderUpdated"]["status"] == status
+        assert snapshot(kitchen, "restaurantOrders", 1)[order.number]["status"] == status
+
+
+def connect_until_accepted(server, token, seconds: float = 10) -> None:
+    """What a client's back-off does after Redis returns: try until the server acknowledges."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with graphql_socket(server, bearer(token)):
+                return
+        except ConnectionClosed:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def test_redis_cut_closes_every_socket_with_try_again_later_and_nothing_is_lost(
+    servers_via_proxy, proxy
+):
+    first, second = servers_via_proxy
+    order, staff = watched_kitchen()
+    with (
+        graphql_socket(first, bearer(token_of(order.customer))) as customer,
+        graphql_socket(second, bearer(token_of(staff))) as kitchen,
+    ):
+        subscribe_both(customer, kitchen, order)
+        proxy.cut()
+        started = time.monotonic()
+        for ws in (customer, kitchen):
+            code, reason, _ = timed_close(ws, timeout=NOTICE_CUT_SECONDS)
+            assert code == CLOSE_LIVE_UPDATES_UNAVAILABLE, (code, reason)
+        print(f"Redis cut: both sockets closed with 1013 {time.monotonic() - started:.2f} s later")
+
+    # The kitchen keeps working through HTTP while Redis is away; the update cannot be
+    # published, and the request does not hang on it.
+    started = time.monotonic()
+    result = first.graphql(MARK_READY, {"id": global_id("Order", order.pk)}, token_of(staff))
+    assert result["data"]["markOrderReady"]["errors"] == [], result
+    assert time.monotonic() - started < settings.LIVE_PUBLISH_TIMEOUT_SECONDS + 1
+
+    # A client connecting meanwhile is told too, rather than left waiting for updates.
+    with (
+        pytest.raises(ConnectionClosed) as refused,
+        graphql_socket(second, bearer(token_of(staff))),
+    ):
+        pass
+    assert refused.value.rcvd.code == CLOSE_LIVE_UPDATES_UNAVAILABLE
+
+    proxy.restore()
+    connect_until_accepted(second, token_of(staff))
+    assert_resynchronised(servers_via_proxy, order, staff, "READY_FOR_PICKUP")
+    for server in servers_via_proxy:
+        log = server.log()
+        assert "aclose()" not in log and "Exception in ASGI application" not in log, log
+
+
+def test_a_stalled_link_is_noticed_within_the_socket_timeout(servers_via_proxy, proxy):
+    first, second = servers_via_proxy
+    order, staff = watched_kitchen()
+    with (
+        graphql_socket(second, bearer(token_of(order.customer))) as customer,
+        graphql_socket(first, bearer(token_of(staff))) as kitchen,
+    ):
+        subscribe_both(customer, kitchen, order)
+        proxy.stall()
+        started = time.monotonic()
+        for ws in (customer, kitchen):
+            code, reason, _ = timed_close(ws, timeout=NOTICE_STALL_SECONDS)
+            assert code == CLOSE_LIVE_UPDATES_UNAVAILABLE, (code, reason)
+        print(
+            f"Redis stalled: both sockets closed with 1013 {time.monotonic() - started:.1f} s later"
+        )
+
+    proxy.restore()
+    connect_until_accepted(first, token_of(staff))
+    assert_resynchronised(servers_via_proxy, order, staff, "ACCEPTED")
+    # Live again: a change now reaches a subscriber on the other process.
+    with graphql_socket(second, bearer(token_of(order.customer))) as customer:
+        customer.subscribe("1", ORDER_UPDATED, {"id": global_id("Order", order.pk)})
+        next_data(customer)
+        first.graphql(MARK_READY, {"id": global_id("Order", order.pk)}, token_of(staff))
+        assert next_data(customer)["orderUpdated"]["status"] == "READY_FOR_PICKUP"
