@@ -54,6 +54,8 @@ CLOSE_LIVE_UPDATES_UNAVAILABLE = 1013
 LAYER_FAILED = "live.layer_failed"
 # Leaving a group on the way out must not hold a closing socket for the layer's full timeout.
 GROUP_DISCARD_TIMEOUT_SECONDS = 2
+# A socket we close while its handshake is still being answered waits this long for the accept.
+HANDSHAKE_WAIT_SECONDS = 5
 
 # The sockets this process serves, so that a failed receive loop can close all of them.
 _open_consumers: "weakref.WeakSet[AuthenticatedGraphQLWSConsumer]" = weakref.WeakSet()
@@ -139,6 +141,7 @@ class AuthenticatedGraphQLWSConsumer(GraphQLWSConsumer):
         self.token: str | None = None
         self.graphql_context: dict | None = None
         self.joined_user_group: str | None = None
+        self.accepted = asyncio.Event()
         self.closed = False
         self.layer_failed = False
         self.background: set[asyncio.Task] = set()
@@ -182,8 +185,10 @@ class AuthenticatedGraphQLWSConsumer(GraphQLWSConsumer):
         if message_type == LAYER_FAILED:
             for consumer in list(_open_consumers):
                 consumer.layer_failed = True
-                await consumer.close_with(
-                    CLOSE_LIVE_UPDATES_UNAVAILABLE, "Live updates unavailable, reconnect"
+                consumer._spawn(
+                    consumer.close_with(
+                        CLOSE_LIVE_UPDATES_UNAVAILABLE, "Live updates unavailable, reconnect"
+                    )
                 )
             # Connections opened before the outage would fail the first reconnecting clients.
             reset_connections = getattr(self.channel_layer, "reset_connections", None)
@@ -252,7 +257,15 @@ class AuthenticatedGraphQLWSConsumer(GraphQLWSConsumer):
         await self.close_with(CLOSE_TOKEN_EXPIRED, "Token expired")
 
     # --- closing ---------------------------------------------------------------------------------
+    async def accept(self, subprotocol=None, headers=None):
+        await super().accept(subprotocol=subprotocol, headers=headers)
+        self.accepted.set()
+
     async def close_with(self, code: int, reason: str) -> None:
+        # Closing before the handshake is answered rejects it (HTTP 403), which clients report
+        # as a network error, not as our code (graphql-ws gives up on those): accept first.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.accepted.wait(), HANDSHAKE_WAIT_SECONDS)
         await self.close(code=code, reason=reason)
 
     async def close(self, code=None, reason=None):
