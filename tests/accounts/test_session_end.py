@@ -8,10 +8,13 @@ WebSocket alike) looks the session up in the same single query that loads the us
 import pytest
 from django.utils import timezone
 
+from accounts.models import Role
+from accounts.revocation import user_access_changed_broadcast
 from accounts.services import user_deactivate
 from accounts.tokens import access_token_decode
 from tests.accounts.test_sign_in import LOGIN, LOGOUT, ME, REFRESH
-from tests.factories import DEFAULT_PASSWORD, CustomerFactory
+from tests.admin_forms import change_form_data
+from tests.factories import DEFAULT_PASSWORD, AdminFactory, CustomerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -72,3 +75,35 @@ def test_the_session_check_costs_no_extra_query(gql, django_assert_num_queries):
     session = sign_in(gql, user)
     with django_assert_num_queries(1):
         assert me(gql, session["accessToken"]) is not None
+
+
+def nudged_users(callbacks) -> list:
+    return [
+        callback.keywords["user_id"]
+        for callback in callbacks
+        if getattr(callback, "func", None) is user_access_changed_broadcast
+    ]
+
+
+@pytest.mark.parametrize(
+    ("change", "ends_sessions"), [({"is_active": False}, True), ({"role": Role.DRIVER}, False)]
+)
+def test_saving_a_user_in_the_admin_tells_their_open_sockets(
+    gql, client, django_capture_on_commit_callbacks, change, ends_sessions
+):
+    user = AdminFactory(email="ops@example.test")
+    session = sign_in(gql, user)
+    client.force_login(AdminFactory())
+    url = f"/admin/accounts/user/{user.pk}/change/"
+    data = change_form_data(client.get(url))
+    data.pop("is_active", None)  # an unticked box is simply absent
+    data.update({key: value for key, value in change.items() if value is not False})
+    if change.get("is_active", True):
+        data["is_active"] = "on"
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert user.pk in nudged_users(callbacks)
+    assert (me(gql, session["accessToken"]) is None) is ends_sessions
