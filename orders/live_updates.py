@@ -3,14 +3,23 @@
 Every web process subscribes its WebSocket clients to the groups below; anything that changes an
 order publishes one small message after its transaction commits, whichever process (or worker)
 made the change. Subscribers re-read the order from the database, so a message carries ids only.
+It also owns what a live screen is sent first when it (re)subscribes, which is what makes a
+reconnect lose nothing.
 """
 
 import asyncio
 import logging
+from datetime import UTC, datetime, timedelta
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
+from django.db.models import Q, QuerySet
+
+from orders.errors import ValidationFailed
+from orders.models import Order, OrderStatus
+from orders.selectors import orders_visible_to
+from orders.transitions import TERMINAL
 
 logger = logging.getLogger(__name__)
 
@@ -74,3 +83,45 @@ def delivery_changed_broadcast(*, order_id, restaurant_id, change: str) -> None:
     if change != "driver_location":
         groups.append(restaurant_group(restaurant_id))
     _publish(groups, message)
+
+
+# --- What a live screen is sent first --------------------------------------------------------
+
+# A resume point older than this is refused: replaying days of orders one message each is the
+# job of the paginated restaurantOrders query, not of a subscription.
+LIVE_RESUME_MAX_AGE = timedelta(hours=24)
+
+
+def order_is_finished(status: str) -> bool:
+    """No status follows this one: live updates of the order are over."""
+    return status in TERMINAL
+
+
+def restaurant_orders_to_resume(
+    *, user, restaurant_id, changed_since: datetime | None, overlap: timedelta, now: datetime
+) -> QuerySet[Order]:
+    """What a restaurant's live screen is sent when it (re)subscribes, oldest change first.
+
+    Every open order (placed, not yet delivered or closed) as it is now; with `changed_since`
+    also every placed order whose status changed at or after `changed_since - overlap`, finished
+    ones included, so a screen that was away learns of the orders it must drop. The overlap
+    covers a change stamped before, but committed after, the one the client resumes from.
+    """
+    if changed_since is not None:
+        if changed_since.tzinfo is None:
+            changed_since = changed_since.replace(tzinfo=UTC)
+        if changed_since < now - LIVE_RESUME_MAX_AGE:
+            raise ValidationFailed(
+                "changedSince is more than 24 hours ago: load the list with the "
+                "restaurantOrders query, then subscribe without it.",
+                field="changedSince",
+            )
+    wanted = Q(status__in=[s for s in OrderStatus.values if not order_is_finished(s)])
+    if changed_since is not None:
+        wanted |= Q(status_changed_at__gte=changed_since - overlap)
+    return (
+        orders_visible_to(user)
+        .filter(restaurant_id=restaurant_id, placed_at__isnull=False)
+        .filter(wanted)
+        .order_by("status_changed_at", "pk")
+    )

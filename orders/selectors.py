@@ -1,7 +1,7 @@
 """Reads of the orders app shaped for callers."""
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import (
@@ -20,7 +20,6 @@ from accounts.errors import Forbidden
 from accounts.models import User
 from orders.errors import RestaurantNotFound, ValidationFailed
 from orders.models import ActorRole, Delivery, Order, OrderStatus
-from orders.transitions import TERMINAL
 from restaurants.models import Restaurant, RestaurantStaff
 
 # When a user holds several roles on an order, the event records the most specific one.
@@ -102,48 +101,6 @@ def restaurant_orders_for(*, user, restaurant_id, status: str | None = None) -> 
     if not user_may_see_restaurant_orders(user, restaurant_id):
         raise Forbidden("Only the restaurant's staff see its orders.", field="restaurantId")
     return orders_for_restaurant(restaurant_id, status=status)
-
-
-# --- Live screens ------------------------------------------------------------------------------
-
-# A resume point older than this is refused: replaying days of orders one message each is the
-# job of the paginated restaurantOrders query, not of a subscription.
-LIVE_RESUME_MAX_AGE = timedelta(hours=24)
-
-
-def order_is_finished(status: str) -> bool:
-    """No status follows this one: live updates of the order are over."""
-    return status in TERMINAL
-
-
-def restaurant_orders_to_resume(
-    *, user, restaurant_id, changed_since: datetime | None, overlap: timedelta, now: datetime
-) -> QuerySet[Order]:
-    """What a restaurant's live screen is sent when it (re)subscribes, oldest change first.
-
-    Every open order (placed, not yet delivered or closed) as it is now; with `changed_since`
-    also every placed order whose status changed at or after `changed_since - overlap`, finished
-    ones included, so a screen that was away learns of the orders it must drop. The overlap
-    covers a change stamped before, but committed after, the one the client resumes from.
-    """
-    if changed_since is not None:
-        if changed_since.tzinfo is None:
-            changed_since = changed_since.replace(tzinfo=UTC)
-        if changed_since < now - LIVE_RESUME_MAX_AGE:
-            raise ValidationFailed(
-                "changedSince is more than 24 hours ago: load the list with the "
-                "restaurantOrders query, then subscribe without it.",
-                field="changedSince",
-            )
-    wanted = Q(status__in=[s for s in OrderStatus.values if not order_is_finished(s)])
-    if changed_since is not None:
-        wanted |= Q(status_changed_at__gte=changed_since - overlap)
-    return (
-        orders_visible_to(user)
-        .filter(restaurant_id=restaurant_id, placed_at__isnull=False)
-        .filter(wanted)
-        .order_by("status_changed_at", "pk")
-    )
 
 
 # --- Analytics --------------------------------------------------------------------------------

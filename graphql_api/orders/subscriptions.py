@@ -28,14 +28,15 @@ from graphql_api.core.errors import graphql_error
 from graphql_api.core.relay_ids import decode_id
 from graphql_api.orders.types import OrderType
 from orders.errors import OrderNotFound, RestaurantNotFound, ValidationFailed
-from orders.live_updates import ORDER_UPDATED, order_group, restaurant_group
-from orders.models import Order
-from orders.selectors import (
+from orders.live_updates import (
+    ORDER_UPDATED,
+    order_group,
     order_is_finished,
-    orders_visible_to,
+    restaurant_group,
     restaurant_orders_to_resume,
-    user_may_see_restaurant_orders,
 )
+from orders.models import Order
+from orders.selectors import orders_visible_to, user_may_see_restaurant_orders
 
 
 def _visible_order(info: Info, order_id) -> tuple[Order | None, bool]:
