@@ -20,3 +20,7 @@ def user_from_access_token(token: str | None) -> User | AnonymousUser:
     ):
         return AnonymousUser()
     return user
+
+
+def user_by_id(user_id) -> User | None:
+    return User.objects.filter(pk=user_id).first()

@@ -67,13 +67,19 @@ def restaurant_delivers_to(restaurant: Restaurant, latitude, longitude) -> bool:
     )
 
 
-def travel_minutes(distance: float) -> int:
-    return math.ceil(distance / COURIER_SPEED_KMH * 60) + HANDOVER_MINUTES
+def delivery_eta_minutes(*, preparation_minutes: int, distance_km: float) -> int:
+    """The one delivery-time estimate: preparation, travel at courier speed, then handover."""
+    travel = math.ceil(distance_km / COURIER_SPEED_KMH * 60) + HANDOVER_MINUTES
+    return preparation_minutes + travel
 
 
-def delivery_estimate_minutes(restaurant: Restaurant, latitude, longitude) -> int:
-    """Minutes from the food being ready to the door (travel only, not preparation)."""
-    return travel_minutes(restaurant_distance_km(restaurant, latitude, longitude))
+def delivery_eta_minutes_to(
+    restaurant: Restaurant, latitude, longitude, *, preparation_minutes: int
+) -> int:
+    return delivery_eta_minutes(
+        preparation_minutes=preparation_minutes,
+        distance_km=restaurant_distance_km(restaurant, latitude, longitude),
+    )
 
 
 def user_is_restaurant_staff(user: User | None, restaurant_id) -> bool:
@@ -82,7 +88,7 @@ def user_is_restaurant_staff(user: User | None, restaurant_id) -> bool:
         return False
     if user.is_admin:
         return True
-    return RestaurantStaff.objects.filter(restaurant_id=restaurant_id, user_id=user.pk).exists()
+    return restaurant_ids_staffed_by(user).filter(restaurant_id=restaurant_id).exists()
 
 
 def user_is_restaurant_owner(user: User | None, restaurant_id) -> bool:
@@ -91,15 +97,25 @@ def user_is_restaurant_owner(user: User | None, restaurant_id) -> bool:
         return False
     if user.is_admin:
         return True
-    return RestaurantStaff.objects.filter(
-        restaurant_id=restaurant_id,
-        user_id=user.pk,
-        role__in=[StaffRole.OWNER, StaffRole.MANAGER],
-    ).exists()
+    return (
+        restaurant_ids_staffed_by(user)
+        .filter(restaurant_id=restaurant_id, role__in=[StaffRole.OWNER, StaffRole.MANAGER])
+        .exists()
+    )
 
 
 def restaurant_ids_staffed_by(user: User):
+    """The restaurants `user` works for (a subquery of restaurant ids): the one home of
+    restaurant-staff membership; every other app asks here."""
     return RestaurantStaff.objects.filter(user_id=user.pk).values("restaurant_id")
+
+
+def restaurant_team(restaurant_id):
+    """The active people who work for a restaurant."""
+    return User.objects.filter(
+        pk__in=RestaurantStaff.objects.filter(restaurant_id=restaurant_id).values("user_id"),
+        is_active=True,
+    )
 
 
 def restaurants_listed(

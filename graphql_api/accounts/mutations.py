@@ -6,7 +6,7 @@ from django.utils import timezone
 from strawberry.types import Info
 
 from accounts import services
-from accounts.errors import DomainError
+from core.errors import DomainError
 from graphql_api.accounts.types import AddressType, UserType
 from graphql_api.core.context import require_user
 from graphql_api.core.errors import UserError

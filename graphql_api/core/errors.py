@@ -6,7 +6,7 @@ from enum import Enum
 import strawberry
 from graphql import GraphQLError
 
-from accounts.errors import DomainError
+from core.errors import DomainError
 
 logger = logging.getLogger(__name__)
 

@@ -8,13 +8,13 @@ from django.utils import timezone
 from strawberry.types import Info
 from strawberry_django.relay import DjangoListConnection
 
-from accounts.errors import DomainError, NotAuthenticated
+from core.errors import DomainError, NotAuthenticated
 from graphql_api.core.context import require_user
 from graphql_api.core.errors import UserError, graphql_error
 from graphql_api.core.relay_ids import decode_id
 from graphql_api.notifications.types import NotificationPreferencesType, NotificationType
-from orders.models import Notification, NotificationPreference
-from orders.services.notifications import (
+from notifications.models import Notification, NotificationPreference
+from notifications.services import (
     notification_preferences_update,
     notifications_mark_read,
 )

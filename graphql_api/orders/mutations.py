@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 from strawberry.types import Info
 
-from accounts.errors import DomainError
+from core.errors import DomainError
 from graphql_api.core.context import require_user
 from graphql_api.core.errors import UserError
 from graphql_api.core.limits import rate_limit

@@ -19,10 +19,11 @@ from graphql_api.core.context import current_user
 from graphql_api.core.errors import graphql_error
 from graphql_api.core.relay_ids import decode_id
 from graphql_api.orders.types import OrderType
-from orders.errors import OrderNotFound, RestaurantNotFound
+from orders.errors import OrderNotFound
 from orders.live_updates import ORDER_UPDATED, order_group, restaurant_group
 from orders.models import Order
 from orders.selectors import orders_visible_to, user_may_see_restaurant_orders
+from restaurants.errors import RestaurantNotFound
 
 
 def _visible_order(info: Info, user, order_id) -> Order | None:

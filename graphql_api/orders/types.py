@@ -10,9 +10,10 @@ from strawberry import relay
 from strawberry.types import Info
 
 from accounts.models import User
+from delivery import models as delivery_models
+from delivery.selectors import driver_position_during_delivery
 from graphql_api.core.context import current_user
 from graphql_api.core.types import Money, money
-from graphql_api.orders.dispatch_types import DriverLocation, driver_location_of
 from graphql_api.restaurants.types import RestaurantType
 from orders import models
 from orders.selectors import order_visibility, orders_visible_to
@@ -139,7 +140,14 @@ class OrderEventType:
         return ActorRoleEnum(root.actor_role)
 
 
-@strawberry_django.type(models.Delivery, name="Delivery")
+@strawberry.type(description="Where the driver carrying the order last was.")
+class DriverLocation:
+    latitude: float
+    longitude: float
+    updated_at: datetime | None
+
+
+@strawberry_django.type(delivery_models.Delivery, name="Delivery")
 class DeliveryType:
     """The order's side of its delivery; the dispatch API adds to it."""
 
@@ -153,7 +161,7 @@ class DeliveryType:
     )
 
     @strawberry_django.field(only=["status"])
-    def status(self, root: models.Delivery) -> DeliveryStatusEnum:
+    def status(self, root: delivery_models.Delivery) -> DeliveryStatusEnum:
         return DeliveryStatusEnum(root.status)
 
     @strawberry_django.field(
@@ -167,8 +175,15 @@ class DeliveryType:
         select_related=["driver__driver_state"],
         description="Where the driver is, only while the food is on its way (PICKED_UP).",
     )
-    def driver_location(self, root: models.Delivery) -> DriverLocation | None:
-        return driver_location_of(root)
+    def driver_location(self, root: delivery_models.Delivery) -> DriverLocation | None:
+        state = driver_position_during_delivery(root)
+        if state is None:
+            return None
+        return DriverLocation(
+            latitude=float(state.latitude),
+            longitude=float(state.longitude),
+            updated_at=state.location_updated_at,
+        )
 
 
 @strawberry_django.type(models.Order, name="Order")

@@ -5,7 +5,7 @@ from django.utils import timezone
 from strawberry import relay
 from strawberry.types import Info
 
-from accounts.errors import DomainError
+from core.errors import DomainError
 from graphql_api.core.context import require_user
 from graphql_api.core.errors import UserError
 from graphql_api.core.relay_ids import decode_id
@@ -14,7 +14,7 @@ from graphql_api.orders.types import OrderType
 from graphql_api.payments.types import CheckoutPayment, Refund, payment_payload
 from orders.errors import OrderNotFound
 from orders.models import Order
-from payments.services import order_refund, payment_confirm
+from orders.services.payments import order_payment_confirm, order_refund
 
 
 @strawberry.input
@@ -58,7 +58,7 @@ class PaymentsMutation:
     def confirm_payment(self, info: Info, input: ConfirmPaymentInput) -> ConfirmPaymentPayload:
         try:
             order_id = _order_id(input.order_id)
-            result = payment_confirm(
+            result = order_payment_confirm(
                 order_id=order_id, actor=require_user(info), now=timezone.now()
             )
         except DomainError as error:

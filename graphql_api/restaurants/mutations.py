@@ -5,7 +5,7 @@ from datetime import datetime, time
 import strawberry
 from strawberry.types import Info
 
-from accounts.errors import DomainError
+from core.errors import DomainError
 from graphql_api.core.context import require_user
 from graphql_api.core.errors import UserError
 from graphql_api.core.relay_ids import decode_id

@@ -12,9 +12,6 @@ from datetime import datetime
 
 from django.db import transaction
 
-from accounts.models import User
-from orders.errors import OrderNotFound
-from orders.models import Order
 from payments import gateway
 from payments.errors import PaymentCaptureFailed, PaymentNotFound, PaymentUnavailable
 from payments.models import Payment, PaymentStatus
@@ -26,22 +23,24 @@ S = PaymentStatus
 RELEASABLE = (S.CREATED, S.UNKNOWN, S.REQUIRES_ACTION, S.AUTHORIZED)
 
 
-def payment_create(*, order: Order, payment_method_id: str) -> Payment:
-    """The order's payment attempt, written in the checkout transaction; nothing sent yet."""
-    attempt = Payment.objects.filter(order=order).count() + 1
+def payment_create(
+    *, order_id, currency: str, amount: int, payment_method_id: str, now: datetime
+) -> Payment:
+    """An order's payment attempt, written in the checkout transaction; nothing sent yet."""
+    attempt = Payment.objects.filter(order_id=order_id).count() + 1
     return Payment.objects.create(
-        order=order,
-        currency=order.currency,
-        amount=order.total,
+        order_id=order_id,
+        currency=currency,
+        amount=amount,
         payment_method_id=payment_method_id,
-        idempotency_key=f"order-{order.pk}-attempt-{attempt}",
-        created_at=order.created_at,
+        idempotency_key=f"order-{order_id}-attempt-{attempt}",
+        created_at=now,
     )
 
 
 def payment_authorize(*, payment_id, now: datetime) -> PaymentResult:
     """Ask Stripe to hold the order's total on the card; safe to call again for one payment."""
-    payment = Payment.objects.select_related("order").get(pk=payment_id)
+    payment = Payment.objects.get(pk=payment_id)
     if payment.status not in (S.CREATED, S.UNKNOWN):
         return PaymentResult.of(payment)
     try:
@@ -88,15 +87,9 @@ def _intent_of(payment: Payment) -> gateway.Intent:
     return intent
 
 
-def payment_confirm(*, order_id, actor: User, now: datetime) -> PaymentResult:
+def payment_confirm(*, payment_id, now: datetime) -> PaymentResult:
     """After the customer's own card authentication (3-D Secure): re-read and settle."""
-    payment = (
-        Payment.objects.filter(order_id=order_id, order__customer=actor)
-        .order_by("-created_at")
-        .first()
-    )
-    if payment is None:
-        raise OrderNotFound()
+    payment = Payment.objects.get(pk=payment_id)
     if payment.status not in (S.CREATED, S.UNKNOWN, S.REQUIRES_ACTION):
         return PaymentResult.of(payment)
     if not payment.stripe_payment_intent_id:
@@ -177,6 +170,7 @@ def payment_release(*, order_id, now: datetime) -> None:
 
 
 def payment_for_order(*, order_id) -> Payment:
+    """The order's latest payment attempt."""
     payment = Payment.objects.filter(order_id=order_id).order_by("-created_at").first()
     if payment is None:
         raise PaymentNotFound("The order has no payment.")

@@ -12,7 +12,6 @@ from payments.models import Payment
 from tests.orders.checkout_helpers import a_menu
 
 # Checkout needs the catalogue's rules; money moves through the real payment service.
-pytest.importorskip("restaurants.selectors")
 
 
 @pytest.mark.django_db(transaction=True)
