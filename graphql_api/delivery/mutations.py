@@ -4,16 +4,14 @@ import strawberry
 from django.utils import timezone
 from strawberry.types import Info
 
-from core.errors import DomainError
 from delivery.services.dispatch import delivery_accept, delivery_decline
 from delivery.services.drivers import driver_set_availability, driver_update_location
 from delivery.services.steps import delivery_mark_delivered, delivery_mark_picked_up
 from graphql_api.core.context import require_user
-from graphql_api.core.errors import UserError
-from graphql_api.core.relay_ids import decode_id
+from graphql_api.core.errors import UserError, mutation
+from graphql_api.core.relay_ids import order_id_or_raise
 from graphql_api.delivery.types import DriverStatus
 from graphql_api.orders.mutations import OrderPayload
-from orders.errors import OrderNotFound
 
 
 @strawberry.input
@@ -63,75 +61,58 @@ class DeclineDeliveryPayload:
     errors: list[UserError]
 
 
-def _order_id(value: str):
-    order_id = decode_id(value, "Order")
-    if order_id is None:
-        raise OrderNotFound(field="orderId")
-    return order_id
-
-
 def _order_step(info: Info, service, order_id: str) -> OrderPayload:
-    try:
-        result = service(
-            order_id=_order_id(order_id), driver=require_user(info), now=timezone.now()
-        )
-    except DomainError as error:
-        return OrderPayload(order=None, errors=[UserError.from_domain(error)])
+    result = service(
+        order_id=order_id_or_raise(order_id), driver=require_user(info), now=timezone.now()
+    )
     order = getattr(result, "order", result)
     return OrderPayload(order=order, errors=[])
 
 
 @strawberry.type
 class DispatchMutation:
-    @strawberry.mutation(description="A driver goes on or off shift (with a position to go on).")
+    @mutation(description="A driver goes on or off shift (with a position to go on).")
     def set_driver_availability(
         self, info: Info, input: SetDriverAvailabilityInput
     ) -> DriverStatusPayload:
-        try:
-            state = driver_set_availability(
-                driver=require_user(info),
-                available=input.available,
-                latitude=input.latitude,
-                longitude=input.longitude,
-                now=timezone.now(),
-            )
-        except DomainError as error:
-            return DriverStatusPayload(driver=None, errors=[UserError.from_domain(error)])
+        state = driver_set_availability(
+            driver=require_user(info),
+            available=input.available,
+            latitude=input.latitude,
+            longitude=input.longitude,
+            now=timezone.now(),
+        )
         return DriverStatusPayload(driver=DriverStatus.from_state(state), errors=[])
 
-    @strawberry.mutation(description="The driver app's periodic position report.")
+    @mutation(description="The driver app's periodic position report.")
     def update_driver_location(
         self, info: Info, input: UpdateDriverLocationInput
     ) -> DriverStatusPayload:
-        try:
-            state = driver_update_location(
-                driver=require_user(info),
-                latitude=input.latitude,
-                longitude=input.longitude,
-                now=timezone.now(),
-            )
-        except DomainError as error:
-            return DriverStatusPayload(driver=None, errors=[UserError.from_domain(error)])
+        state = driver_update_location(
+            driver=require_user(info),
+            latitude=input.latitude,
+            longitude=input.longitude,
+            now=timezone.now(),
+        )
         return DriverStatusPayload(driver=DriverStatus.from_state(state), errors=[])
 
-    @strawberry.mutation(description="Take the delivery offered to you (before it expires).")
+    @mutation(description="Take the delivery offered to you (before it expires).")
     def accept_delivery(self, info: Info, input: AcceptDeliveryInput) -> OrderPayload:
         return _order_step(info, delivery_accept, input.order_id)
 
-    @strawberry.mutation(description="Turn the offered delivery down; the next driver is asked.")
+    @mutation(description="Turn the offered delivery down; the next driver is asked.")
     def decline_delivery(self, info: Info, input: DeclineDeliveryInput) -> DeclineDeliveryPayload:
-        try:
-            delivery_decline(
-                order_id=_order_id(input.order_id), driver=require_user(info), now=timezone.now()
-            )
-        except DomainError as error:
-            return DeclineDeliveryPayload(ok=False, errors=[UserError.from_domain(error)])
+        delivery_decline(
+            order_id=order_id_or_raise(input.order_id),
+            driver=require_user(info),
+            now=timezone.now(),
+        )
         return DeclineDeliveryPayload(ok=True, errors=[])
 
-    @strawberry.mutation(description="You have the food (the order must be ready for pickup).")
+    @mutation(description="You have the food (the order must be ready for pickup).")
     def mark_picked_up(self, info: Info, input: MarkPickedUpInput) -> OrderPayload:
         return _order_step(info, delivery_mark_picked_up, input.order_id)
 
-    @strawberry.mutation(description="The customer has the food.")
+    @mutation(description="The customer has the food.")
     def mark_delivered(self, info: Info, input: MarkDeliveredInput) -> OrderPayload:
         return _order_step(info, delivery_mark_delivered, input.order_id)

@@ -8,9 +8,9 @@ from django.utils import timezone
 from strawberry.types import Info
 from strawberry_django.relay import DjangoListConnection
 
-from core.errors import DomainError, NotAuthenticated
+from core.errors import NotAuthenticated
 from graphql_api.core.context import require_user
-from graphql_api.core.errors import UserError, graphql_error
+from graphql_api.core.errors import UserError, graphql_error, mutation
 from graphql_api.core.relay_ids import decode_id
 from graphql_api.notifications.types import NotificationPreferencesType, NotificationType
 from notifications.models import Notification, NotificationPreference
@@ -70,34 +70,26 @@ class NotificationsQuery:
 
 @strawberry.type
 class NotificationsMutation:
-    @strawberry.mutation(description="Mark notifications read; others' ids change nothing.")
+    @mutation(description="Mark notifications read; others' ids change nothing.")
     def mark_notifications_read(
         self, info: Info, input: MarkNotificationsReadInput
     ) -> MarkNotificationsReadPayload:
-        try:
-            count = notifications_mark_read(
-                user=require_user(info),
-                notification_ids=[
-                    node_id
-                    for node_id in (decode_id(raw, "Notification") for raw in input.ids)
-                    if node_id is not None
-                ],
-                now=timezone.now(),
-            )
-        except DomainError as error:
-            return MarkNotificationsReadPayload(count=0, errors=[UserError.from_domain(error)])
+        count = notifications_mark_read(
+            user=require_user(info),
+            notification_ids=[
+                node_id
+                for node_id in (decode_id(raw, "Notification") for raw in input.ids)
+                if node_id is not None
+            ],
+            now=timezone.now(),
+        )
         return MarkNotificationsReadPayload(count=count, errors=[])
 
-    @strawberry.mutation(description="Turn email, SMS or push notifications on or off.")
+    @mutation(description="Turn email, SMS or push notifications on or off.")
     def update_notification_preferences(
         self, info: Info, input: UpdateNotificationPreferencesInput
     ) -> NotificationPreferencesPayload:
-        try:
-            preferences = notification_preferences_update(
-                user=require_user(info), email=input.email, sms=input.sms, push=input.push
-            )
-        except DomainError as error:
-            return NotificationPreferencesPayload(
-                preferences=None, errors=[UserError.from_domain(error)]
-            )
+        preferences = notification_preferences_update(
+            user=require_user(info), email=input.email, sms=input.sms, push=input.push
+        )
         return NotificationPreferencesPayload(preferences=preferences, errors=[])
