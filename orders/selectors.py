@@ -68,6 +68,10 @@ def order_visibility(user) -> Q:
     )
 
 
+def order_by_id(order_id) -> Order | None:
+    return Order.objects.filter(pk=order_id).first()
+
+
 def orders_visible_to(user) -> QuerySet[Order]:
     return Order.objects.filter(order_visibility(user))
 

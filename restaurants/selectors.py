@@ -23,6 +23,25 @@ COURIER_SPEED_KMH = 20
 HANDOVER_MINUTES = 5
 
 
+# Only active restaurants are public (listed, found by slug or id, open for orders): the one
+# home of that rule, as a condition for querysets the API refines.
+PUBLIC_RESTAURANT = Q(is_active=True)
+
+
+def restaurants_public():
+    return Restaurant.objects.filter(PUBLIC_RESTAURANT)
+
+
+def restaurant_public(*, restaurant_id=None, slug: str | None = None):
+    """The public restaurant with this id or slug (a queryset of at most one), or None when
+    neither is given."""
+    if restaurant_id is not None:
+        return restaurants_public().filter(pk=restaurant_id)
+    if slug:
+        return restaurants_public().filter(slug=slug)
+    return None
+
+
 def restaurant_is_open(restaurant: Restaurant, at: datetime) -> bool:
     """Whether `at` falls in the restaurant's hours (its own time zone) and in no closure.
 
@@ -127,7 +146,7 @@ def restaurants_listed(
     now: datetime,
 ):
     """Active restaurants for the catalogue, filtered in SQL; nearest first with `near`."""
-    queryset = Restaurant.objects.filter(is_active=True)
+    queryset = restaurants_public()
     if search:
         matching = Q(name__icontains=search) | Q(cuisines__name__icontains=search)
         dish = MenuItem.objects.filter(restaurant_id=OuterRef("pk"), name__icontains=search)
@@ -176,7 +195,7 @@ def _open_now_q(now: datetime) -> Q:
     few zones, so one clause per zone keeps it a single indexed query.
     """
     clauses = Q(pk__in=[])
-    zones = Restaurant.objects.filter(is_active=True).values_list("time_zone", flat=True)
+    zones = restaurants_public().values_list("time_zone", flat=True)
     for zone in set(zones):
         local = now.astimezone(ZoneInfo(zone))
         today, at = local.weekday(), local.time()

@@ -70,7 +70,7 @@ def _order_step(info: Info, service, order_id: str) -> OrderPayload:
 
 
 @strawberry.type
-class DispatchMutation:
+class DeliveryMutation:
     @mutation(description="A driver goes on or off shift (with a position to go on).")
     def set_driver_availability(
         self, info: Info, input: SetDriverAvailabilityInput

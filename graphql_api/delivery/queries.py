@@ -24,7 +24,7 @@ from restaurants.errors import RestaurantNotFound
 
 
 @strawberry.type
-class DispatchQuery:
+class DeliveryQuery:
     @strawberry_django.connection(
         DjangoListConnection[OrderType],
         description="The signed-in driver's deliveries, the latest taken first.",

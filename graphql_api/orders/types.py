@@ -2,7 +2,6 @@
 `node(id:)`, lists and nested fields never show an order to someone who may not see it."""
 
 from datetime import datetime
-from enum import Enum
 
 import strawberry
 import strawberry_django
@@ -11,44 +10,25 @@ from strawberry.types import Info
 
 from accounts.models import User
 from delivery import models as delivery_models
+from delivery.models import DeliveryStatus
 from delivery.selectors import driver_position_during_delivery
 from graphql_api.core.context import current_user
+from graphql_api.core.enums import enum_from_choices
 from graphql_api.core.types import Money, money
 from graphql_api.restaurants.types import RestaurantType
 from orders import models
+from orders.models import ActorRole, OrderStatus
 from orders.selectors import order_visibility, orders_visible_to
 
-
-@strawberry.enum(name="OrderStatus")
-class OrderStatusEnum(Enum):
-    PENDING_PAYMENT = "PENDING_PAYMENT"
-    PLACED = "PLACED"
-    ACCEPTED = "ACCEPTED"
-    READY_FOR_PICKUP = "READY_FOR_PICKUP"
-    PICKED_UP = "PICKED_UP"
-    DELIVERED = "DELIVERED"
-    CANCELLED = "CANCELLED"
-    REJECTED = "REJECTED"
-    PAYMENT_FAILED = "PAYMENT_FAILED"
+OrderStatusEnum = enum_from_choices(OrderStatus, name="OrderStatus")
 
 
-@strawberry.enum(name="ActorRole", description="In which capacity someone moved an order.")
-class ActorRoleEnum(Enum):
-    CUSTOMER = "CUSTOMER"
-    RESTAURANT_STAFF = "RESTAURANT_STAFF"
-    DRIVER = "DRIVER"
-    ADMIN = "ADMIN"
-    SYSTEM = "SYSTEM"
+ActorRoleEnum = enum_from_choices(
+    ActorRole, name="ActorRole", description="In which capacity someone moved an order."
+)
 
 
-@strawberry.enum(name="DeliveryStatus")
-class DeliveryStatusEnum(Enum):
-    WAITING_FOR_DRIVER = "WAITING_FOR_DRIVER"
-    OFFERED = "OFFERED"
-    ASSIGNED = "ASSIGNED"
-    PICKED_UP = "PICKED_UP"
-    DELIVERED = "DELIVERED"
-    CANCELLED = "CANCELLED"
+DeliveryStatusEnum = enum_from_choices(DeliveryStatus, name="DeliveryStatus")
 
 
 @strawberry_django.type(User, name="OrderPerson", description="A person as an order shows them.")

@@ -11,7 +11,7 @@ from graphql_api.core.relay_ids import order_id_or_raise
 from graphql_api.core.types import Money
 from graphql_api.orders.types import OrderType
 from graphql_api.payments.types import CheckoutPayment, Refund, payment_payload
-from orders.models import Order
+from orders.selectors import order_by_id
 from orders.services.payments import order_payment_confirm, order_refund
 
 
@@ -52,8 +52,7 @@ class PaymentsMutation:
             order_id=order_id, actor=require_user(info), now=timezone.now()
         )
         payment, errors = payment_payload(result)
-        order = Order.objects.filter(pk=order_id).first()
-        return ConfirmPaymentPayload(order=order, payment=payment, errors=errors)
+        return ConfirmPaymentPayload(order=order_by_id(order_id), payment=payment, errors=errors)
 
     @mutation(description="Refund all or part of a captured order (owners, admins).")
     def refund_order(self, info: Info, input: RefundOrderInput) -> RefundOrderPayload:
@@ -66,7 +65,7 @@ class PaymentsMutation:
             now=timezone.now(),
         )
         return RefundOrderPayload(
-            order=Order.objects.filter(pk=order_id).first(),
+            order=order_by_id(order_id),
             refund=Refund(
                 id=relay.to_base64("Refund", refund.pk),
                 amount=Money(amount=refund.amount, currency=refund.payment.currency),

@@ -1,23 +1,14 @@
 """How a payment stands, as the apps see it after checkout or confirmation."""
 
-from enum import Enum
-
 import strawberry
 
+from graphql_api.core.enums import enum_from_choices
 from graphql_api.core.errors import ErrorCode, UserError
 from graphql_api.core.types import Money
+from payments.models import PaymentStatus
 from payments.services import PaymentResult
 
-
-@strawberry.enum(name="CheckoutPaymentStatus")
-class CheckoutPaymentStatus(Enum):
-    CREATED = "CREATED"
-    REQUIRES_ACTION = "REQUIRES_ACTION"
-    AUTHORIZED = "AUTHORIZED"
-    CAPTURED = "CAPTURED"
-    CANCELED = "CANCELED"
-    FAILED = "FAILED"
-    UNKNOWN = "UNKNOWN"
+CheckoutPaymentStatus = enum_from_choices(PaymentStatus, name="CheckoutPaymentStatus")
 
 
 @strawberry.type(description="Where the order's card payment stands after checkout.")

@@ -13,7 +13,7 @@ from graphql_api.core.relay_ids import decode_id
 from graphql_api.restaurants.types import RestaurantType
 from restaurants.menu import menus_warm
 from restaurants.models import Restaurant
-from restaurants.selectors import restaurants_listed
+from restaurants.selectors import restaurant_public, restaurants_listed
 
 
 @strawberry.input
@@ -84,11 +84,7 @@ class RestaurantsQuery:
     def restaurant(
         self, info: Info, slug: str | None = None, id: strawberry.ID | None = None
     ) -> RestaurantType | None:
-        queryset = Restaurant.objects.filter(is_active=True)
-        if id is not None:
-            queryset = queryset.filter(pk=decode_id(id, "Restaurant"))
-        elif slug:
-            queryset = queryset.filter(slug=slug)
-        else:
-            return None
-        return optimize(queryset, info).first()
+        queryset = restaurant_public(
+            restaurant_id=decode_id(id, "Restaurant") if id is not None else None, slug=slug
+        )
+        return None if queryset is None else optimize(queryset, info).first()

@@ -8,7 +8,7 @@ from graphql_api.accounts.types import AddressType
 from graphql_api.core.types import Money, money
 from graphql_api.restaurants.menu_types import MenuCategoryNode, menu_nodes
 from restaurants import models
-from restaurants.selectors import delivery_eta_minutes, restaurant_is_open
+from restaurants.selectors import PUBLIC_RESTAURANT, delivery_eta_minutes, restaurant_is_open
 
 
 @strawberry_django.type(models.OpeningHours, name="OpeningHours")
@@ -86,4 +86,4 @@ class RestaurantType(relay.Node):
 
     @classmethod
     def get_queryset(cls, queryset, info, **kwargs):
-        return queryset.filter(is_active=True)
+        return queryset.filter(PUBLIC_RESTAURANT)

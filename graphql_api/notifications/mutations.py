@@ -1,23 +1,14 @@
-"""The in-app inbox and the channel preferences of the signed-in user."""
-
-from collections.abc import Iterable
+"""Reading notifications and choosing channels."""
 
 import strawberry
-import strawberry_django
 from django.utils import timezone
 from strawberry.types import Info
-from strawberry_django.relay import DjangoListConnection
 
-from core.errors import NotAuthenticated
 from graphql_api.core.context import require_user
-from graphql_api.core.errors import UserError, graphql_error, mutation
+from graphql_api.core.errors import UserError, mutation
 from graphql_api.core.relay_ids import decode_id
-from graphql_api.notifications.types import NotificationPreferencesType, NotificationType
-from notifications.models import Notification, NotificationPreference
-from notifications.services import (
-    notification_preferences_update,
-    notifications_mark_read,
-)
+from graphql_api.notifications.types import NotificationPreferencesType
+from notifications.services import notification_preferences_update, notifications_mark_read
 
 
 @strawberry.input
@@ -42,30 +33,6 @@ class MarkNotificationsReadPayload:
 class NotificationPreferencesPayload:
     preferences: NotificationPreferencesType | None
     errors: list[UserError]
-
-
-@strawberry.type
-class NotificationsQuery:
-    @strawberry_django.connection(
-        DjangoListConnection[NotificationType], description="The signed-in user's inbox."
-    )
-    def my_notifications(self, info: Info, unread_only: bool = False) -> Iterable[Notification]:
-        try:
-            user = require_user(info)
-        except NotAuthenticated as error:
-            raise graphql_error(error) from None
-        inbox = Notification.objects.filter(recipient=user).order_by("-created_at", "pk")
-        return inbox.filter(read_at__isnull=True) if unread_only else inbox
-
-    @strawberry_django.field
-    def my_notification_preferences(self, info: Info) -> NotificationPreferencesType:
-        try:
-            user = require_user(info)
-        except NotAuthenticated as error:
-            raise graphql_error(error) from None
-        return NotificationPreference.objects.filter(user=user).first() or (
-            NotificationPreference(user=user)
-        )
 
 
 @strawberry.type
