@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import ValidationError
@@ -97,8 +98,6 @@ def _hash_refresh_token(token: str) -> str:
 
 
 def _session_issue(*, user: User, family: uuid.UUID, now: datetime) -> Session:
-    from django.conf import settings
-
     refresh_token = secrets.token_urlsafe(32)
     RefreshToken.objects.create(
         user=user,

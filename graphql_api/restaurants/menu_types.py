@@ -1,5 +1,6 @@
 """Lean menu types served from the cached menu (plain data, no model instances)."""
 
+import uuid
 from collections.abc import Iterable
 
 import strawberry
@@ -34,8 +35,6 @@ def _resolve(kind: str, build, node_ids: Iterable[str]) -> list:
 
 
 def _valid_ids(node_ids: Iterable[str]) -> list[str]:
-    import uuid
-
     valid = []
     for node_id in node_ids:
         try:
