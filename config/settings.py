@@ -255,8 +255,11 @@ STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="whsec_localstr
 STRIPE_API_BASE = env.str(
     "STRIPE_API_BASE", default="" if "STRIPE_SECRET_KEY" in env else LOCALSTRIPE_URL
 )
-STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=10.0)
+# One try waits at most STRIPE_TIMEOUT_SECONDS; a request (checkout, acceptance) waits on Stripe
+# at most STRIPE_REQUEST_BUDGET_SECONDS in all, retries included.
+STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=5.0)
 STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=2)
+STRIPE_REQUEST_BUDGET_SECONDS = env.float("STRIPE_REQUEST_BUDGET_SECONDS", default=8.0)
 STRIPE_WEBHOOK_TOLERANCE_SECONDS = env.int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", default=300)
 # Reconciliation: payments without news for this long are re-read from Stripe; authorisations
 # older than this many hours (Stripe keeps them about 7 days) are captured or released.

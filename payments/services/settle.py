@@ -15,16 +15,6 @@ from payments import gateway
 from payments.models import Payment, PaymentStatus
 
 S = PaymentStatus
-RANK = {
-    S.CREATED: 0,
-    S.UNKNOWN: 0,
-    S.REQUIRES_ACTION: 1,
-    S.AUTHORIZED: 2,
-    S.CAPTURED: 3,
-    S.CANCELED: 4,
-    S.FAILED: 4,
-}
-TERMINAL = {S.CAPTURED, S.CANCELED, S.FAILED}
 # Where each Stripe status puts our payment; "requires_payment_method" after a confirmation
 # means the card was refused.
 FROM_STRIPE = {
@@ -79,6 +69,18 @@ class PaymentResult:
         )
 
     @classmethod
+    def in_progress(cls, payment: Payment) -> "PaymentResult":
+        """Another request is talking to Stripe about this payment right now."""
+        error_code, _ = CUSTOMER_OUTCOME[S.UNKNOWN]
+        return cls(
+            status=payment.status,
+            client_secret=None,
+            error_code=error_code,
+            message="The payment is still being processed; ask again in a moment with the same "
+            "idempotency key.",
+        )
+
+    @classmethod
     def unavailable(cls, message: str | None = None) -> "PaymentResult":
         """Stripe could not be reached: the outcome is unknown, never a failure."""
         error_code, default = CUSTOMER_OUTCOME[S.UNKNOWN]
@@ -87,11 +89,22 @@ class PaymentResult:
         )
 
 
+# Where a payment may go from each status. A late or duplicate answer never moves it back: an
+# authorised payment is captured or released, never "failed" (a second confirmation refused by
+# Stripe once turned held money into a decline).
+MOVES = {
+    S.CREATED: {S.UNKNOWN, S.REQUIRES_ACTION, S.AUTHORIZED, S.CAPTURED, S.CANCELED, S.FAILED},
+    S.UNKNOWN: {S.REQUIRES_ACTION, S.AUTHORIZED, S.CAPTURED, S.CANCELED, S.FAILED},
+    S.REQUIRES_ACTION: {S.AUTHORIZED, S.CAPTURED, S.CANCELED, S.FAILED},
+    S.AUTHORIZED: {S.CAPTURED, S.CANCELED},
+    S.CAPTURED: set(),
+    S.CANCELED: set(),
+    S.FAILED: set(),
+}
+
+
 def may_move(current: str, new: str) -> bool:
-    if current == new or current in TERMINAL:
-        return False
-    # A captured payment can only be refunded, which is tracked by amount, not status.
-    return RANK[new] > RANK[current] or (current == S.AUTHORIZED and new == S.CANCELED)
+    return new in MOVES[current]
 
 
 def payment_settle(*, payment_id, intent: gateway.Intent, now: datetime) -> Payment:
