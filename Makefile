@@ -34,12 +34,14 @@ run: install
 	  $(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT); \
 	fi
 
-## make test: ruff, then the whole suite against PostgreSQL and Redis (override by environment).
+## make test: ruff, the import contracts, then the whole suite against PostgreSQL and Redis
+## (override by environment).
 test: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/food_delivery
 test: export REDIS_URL ?= redis://127.0.0.1:6379/0
 test: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 
@@ -52,6 +54,7 @@ bench: install-dev
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install-dev
 	$(BIN)/ruff check --fix .

@@ -58,3 +58,7 @@ def access_token_check(token: str | None) -> AccessTokenCheck:
 def user_from_access_token(token: str | None) -> User | AnonymousUser:
     """The active user a bearer token speaks for, or an anonymous user for any bad token."""
     return access_token_check(token).user
+
+
+def user_by_id(user_id) -> User | None:
+    return User.objects.filter(pk=user_id).first()

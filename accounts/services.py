@@ -8,16 +8,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
-from accounts.errors import InvalidCredentials, NotFound, ValidationFailed
+from accounts.errors import InvalidCredentials
 from accounts.models import Address, RefreshToken, Role, User, normalize_email
 from accounts.revocation import user_access_changed_on_commit
 from accounts.tokens import access_token_issue
+from core.errors import NotFound, ValidationFailed
 
 PHONE_PATTERN = re.compile(r"^\+?[0-9 ()-]{6,20}$")
 # Checked against when the email is unknown, so a miss costs one argon2 verification like a hit
@@ -97,8 +99,6 @@ def _hash_refresh_token(token: str) -> str:
 
 
 def _session_issue(*, user: User, family: uuid.UUID, now: datetime) -> Session:
-    from django.conf import settings
-
     refresh_token = secrets.token_urlsafe(32)
     RefreshToken.objects.create(
         user=user,
@@ -241,47 +241,3 @@ def address_delete(*, user: User, address_id) -> None:
     deleted, _ = Address.objects.filter(pk=address_id, user=user).delete()
     if not deleted:
         raise NotFound("No such address.", field="id")
-
-
-DEMO_PASSWORD = "demo-pass-2026"
-DEMO_USERS = {
-    "customer@demo.test": ("Cora Customer", Role.CUSTOMER),
-    "staff@demo.test": ("Sam Staff", Role.RESTAURANT_STAFF),
-    "driver@demo.test": ("Dina Driver", Role.DRIVER),
-    "admin@demo.test": ("Ada Admin", Role.ADMIN),
-}
-# The customer's delivery address: Praça do Comércio, Lisbon, the demo city.
-DEMO_ADDRESS = {
-    "label": "Home",
-    "line1": "Praça do Comércio 1",
-    "city": "Lisbon",
-    "postal_code": "1100-148",
-    "country": "PT",
-    "latitude": Decimal("38.722300"),
-    "longitude": Decimal("-9.139300"),
-}
-
-
-def demo_users_ensure(*, now: datetime) -> dict[str, User]:
-    """The fixed demo accounts of api.md, created or reset to their documented state."""
-    users = {}
-    for email, (full_name, role) in DEMO_USERS.items():
-        is_admin = role == Role.ADMIN
-        user, _ = User.objects.update_or_create(
-            email=email,
-            defaults={
-                "full_name": full_name,
-                "role": role,
-                "is_active": True,
-                "is_staff": is_admin,
-                "is_superuser": is_admin,
-            },
-        )
-        if not user.check_password(DEMO_PASSWORD):
-            user.set_password(DEMO_PASSWORD)
-            user.save(update_fields=["password"])
-        users[email] = user
-    customer = users["customer@demo.test"]
-    if not customer.addresses.exists():
-        Address.objects.create(user=customer, created_at=now, **DEMO_ADDRESS)
-    return users

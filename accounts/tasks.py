@@ -1,9 +1,12 @@
+"""Celery entry points of accounts (the task imports its service in its body: the project's
+rule, see orders/tasks.py)."""
+
 from celery import shared_task
 from django.utils import timezone
 
-from accounts.services import refresh_tokens_purge_expired
-
 
 @shared_task(name="accounts.purge_refresh_tokens", ignore_result=True)
-def purge_refresh_tokens_task() -> int:
+def purge_refresh_tokens_task(**_) -> int:
+    from accounts.services import refresh_tokens_purge_expired
+
     return refresh_tokens_purge_expired(now=timezone.now())

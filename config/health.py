@@ -7,6 +7,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 
+from config.celery import app
+
 logger = logging.getLogger(__name__)
 
 
@@ -28,8 +30,6 @@ def _check_cache() -> None:
 def _check_broker() -> None:
     if not settings.CELERY_BROKER_URL:
         return
-    from config.celery import app
-
     with app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
 

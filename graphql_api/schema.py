@@ -24,9 +24,10 @@ from graphql_api.accounts.mutations import AccountsMutation
 from graphql_api.accounts.queries import AccountsQuery
 from graphql_api.core.masking import UNEXPECTED_ERROR_MESSAGE, is_unexpected
 from graphql_api.core.metrics import GraphQLMetrics
-from graphql_api.notifications.schema import NotificationsMutation, NotificationsQuery
-from graphql_api.orders.dispatch_mutations import DispatchMutation
-from graphql_api.orders.dispatch_queries import DispatchQuery
+from graphql_api.delivery.mutations import DeliveryMutation
+from graphql_api.delivery.queries import DeliveryQuery
+from graphql_api.notifications.mutations import NotificationsMutation
+from graphql_api.notifications.queries import NotificationsQuery
 from graphql_api.orders.mutations import OrdersMutation
 from graphql_api.orders.queries import OrdersQuery
 from graphql_api.orders.subscriptions import OrdersSubscription
@@ -57,7 +58,7 @@ Query = merge_types(
         NodeQuery,
         AccountsQuery,
         OrdersQuery,
-        DispatchQuery,
+        DeliveryQuery,
         RestaurantsQuery,
         NotificationsQuery,
     ),
@@ -67,7 +68,7 @@ Mutation = merge_types(
     (
         AccountsMutation,
         OrdersMutation,
-        DispatchMutation,
+        DeliveryMutation,
         PaymentsMutation,
         RestaurantsMutation,
         NotificationsMutation,

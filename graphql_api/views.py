@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.views.decorators.csrf import csrf_exempt
 from strawberry.django.views import GraphQLView
 
 from accounts.middleware import bearer_token
+from graphql_api.schema import schema
 
 
 class APIGraphQLView(GraphQLView):
@@ -21,10 +23,6 @@ class APIGraphQLView(GraphQLView):
 
 
 def graphql_view():
-    from django.conf import settings
-
-    from graphql_api.schema import schema
-
     return csrf_exempt(
         APIGraphQLView.as_view(schema=schema, graphql_ide="graphiql" if settings.GRAPHIQL else None)
     )

@@ -1,90 +1,13 @@
-"""Orders and deliveries in the Django admin: find and read them; change them only through the
-services."""
+"""Orders in the Django admin: find and read them; change them only through the services."""
 
 from django.contrib import admin, messages
 from django.utils import timezone
 
-from accounts.errors import DomainError
-from orders.models import (
-    Delivery,
-    DeliveryOffer,
-    DriverState,
-    FailedTask,
-    Notification,
-    Order,
-    OrderEvent,
-    OrderLine,
-)
+from core.admin import ReadOnlyInline
+from core.errors import DomainError
+from orders.models import Order, OrderEvent, OrderLine
 from orders.services.actions import order_cancel
-from orders.services.background import failed_task_retry
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Staff look, services change: dispatch state moves only through orders.services."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-@admin.register(DriverState)
-class DriverStateAdmin(ReadOnlyAdmin):
-    list_display = ("user", "is_available", "latitude", "longitude", "location_updated_at")
-    list_filter = ("is_available",)
-    search_fields = ("user__email", "user__full_name")
-    list_select_related = ("user",)
-
-
-class DeliveryOfferInline(admin.TabularInline):
-    model = DeliveryOffer
-    fields = ("driver", "status", "distance_m", "offered_at", "expires_at", "responded_at")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("driver")
-
-
-@admin.register(Delivery)
-class DeliveryAdmin(ReadOnlyAdmin):
-    list_display = (
-        "order",
-        "status",
-        "driver",
-        "dispatch_attempts",
-        "next_dispatch_at",
-        "created_at",
-        "assigned_at",
-    )
-    list_filter = ("status",)
-    search_fields = ("order__number", "driver__email")
-    list_select_related = ("order", "driver")
-    date_hierarchy = "created_at"
-    inlines = [DeliveryOfferInline]
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+from payments.services import payment_refund
 
 
 class OrderLineInline(ReadOnlyInline):
@@ -139,8 +62,6 @@ class OrderAdmin(admin.ModelAdmin):
 
     @admin.action(description="Refund the rest of the selected orders' captured amounts")
     def refund_orders(self, request, queryset):
-        from payments.services import payment_refund
-
         now = timezone.now()
         self._each(
             request,
@@ -166,34 +87,3 @@ class OrderAdmin(admin.ModelAdmin):
                 succeeded += 1
         if succeeded:
             self.message_user(request, f"{succeeded} order(s) {done}.", messages.SUCCESS)
-
-
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("kind", "recipient", "order", "created_at", "read_at")
-    list_filter = ("kind", "created_at")
-    search_fields = ("recipient__email", "order__number", "title")
-    readonly_fields = [field.name for field in Notification._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-
-@admin.register(FailedTask)
-class FailedTaskAdmin(admin.ModelAdmin):
-    """Tasks that exhausted their retries; staff send them again once the cause is fixed."""
-
-    list_display = ("task_name", "task_id", "failed_at", "retried_at")
-    list_filter = ("task_name",)
-    search_fields = ("task_name", "task_id", "exception")
-    readonly_fields = [field.name for field in FailedTask._meta.fields]
-    actions = ["retry"]
-
-    def has_add_permission(self, request):
-        return False
-
-    @admin.action(description="Run the selected tasks again")
-    def retry(self, request, queryset):
-        for failed in queryset:
-            failed_task_retry(failed_task_id=failed.pk, now=timezone.now())
-        self.message_user(request, f"Enqueued {queryset.count()} task(s) again.")

@@ -16,7 +16,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
-from orders.errors import ValidationFailed
+from core.errors import ValidationFailed
 from orders.models import Order, OrderStatus
 from orders.selectors import orders_visible_to
 from orders.transitions import TERMINAL

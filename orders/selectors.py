@@ -16,11 +16,13 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncDate
 
-from accounts.errors import Forbidden
 from accounts.models import User
-from orders.errors import RestaurantNotFound, ValidationFailed
-from orders.models import ActorRole, Delivery, Order, OrderStatus
-from restaurants.models import Restaurant, RestaurantStaff
+from core.errors import Forbidden, ValidationFailed
+from orders.models import ActorRole, Order, OrderStatus
+from orders.transitions import CARD_CAPTURED_STATUSES
+from restaurants.errors import RestaurantNotFound
+from restaurants.models import Restaurant
+from restaurants.selectors import restaurant_ids_staffed_by, user_is_restaurant_staff
 
 # When a user holds several roles on an order, the event records the most specific one.
 ROLE_PRECEDENCE = (
@@ -43,9 +45,10 @@ def actor_roles_for_order(order: Order, user: User | None) -> set[str]:
         roles.add(ActorRole.ADMIN)
     if order.customer_id == user.pk:
         roles.add(ActorRole.CUSTOMER)
-    if RestaurantStaff.objects.filter(restaurant_id=order.restaurant_id, user_id=user.pk).exists():
+    if restaurant_ids_staffed_by(user).filter(restaurant_id=order.restaurant_id).exists():
         roles.add(ActorRole.RESTAURANT_STAFF)
-    if Delivery.objects.filter(order_id=order.pk, driver_id=user.pk).exists():
+    # The delivery app (above this one) owns the Delivery rows; the relation is enough here.
+    if Order.objects.filter(pk=order.pk, delivery__driver_id=user.pk).exists():
         roles.add(ActorRole.DRIVER)
     return roles
 
@@ -60,9 +63,13 @@ def order_visibility(user) -> Q:
     # Subqueries rather than joins: no duplicate rows, and the planner uses the FK indexes.
     return (
         Q(customer_id=user.pk)
-        | Q(restaurant_id__in=RestaurantStaff.objects.filter(user_id=user.pk).values("restaurant"))
-        | Q(pk__in=Delivery.objects.filter(driver_id=user.pk).values("order"))
+        | Q(restaurant_id__in=restaurant_ids_staffed_by(user))
+        | Q(pk__in=Order.objects.filter(delivery__driver_id=user.pk).values("pk"))
     )
+
+
+def order_by_id(order_id) -> Order | None:
+    return Order.objects.filter(pk=order_id).first()
 
 
 def orders_visible_to(user) -> QuerySet[Order]:
@@ -87,11 +94,7 @@ def orders_for_restaurant(restaurant_id, status: str | None = None) -> QuerySet[
 
 def user_may_see_restaurant_orders(user, restaurant_id) -> bool:
     """Staff of that restaurant and admins see its order list."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_admin:
-        return True
-    return RestaurantStaff.objects.filter(restaurant_id=restaurant_id, user_id=user.pk).exists()
+    return user_is_restaurant_staff(user, restaurant_id)
 
 
 def restaurant_orders_for(*, user, restaurant_id, status: str | None = None) -> QuerySet[Order]:
@@ -106,13 +109,6 @@ def restaurant_orders_for(*, user, restaurant_id, status: str | None = None) -> 
 # --- Analytics --------------------------------------------------------------------------------
 
 STATS_MAX_DAYS = 366
-# Money the restaurant keeps: the order was accepted (the card captured) and not cancelled.
-REVENUE_STATUSES = (
-    OrderStatus.ACCEPTED,
-    OrderStatus.READY_FOR_PICKUP,
-    OrderStatus.PICKED_UP,
-    OrderStatus.DELIVERED,
-)
 
 
 @dataclass(frozen=True)
@@ -144,7 +140,7 @@ def restaurant_daily_stats(*, restaurant_id, start: date, end: date, tz: str) ->
             cancelled=Count(
                 "pk", filter=Q(status__in=(OrderStatus.CANCELLED, OrderStatus.REJECTED))
             ),
-            revenue=Coalesce(Sum("total", filter=Q(status__in=REVENUE_STATUSES)), 0),
+            revenue=Coalesce(Sum("total", filter=Q(status__in=CARD_CAPTURED_STATUSES)), 0),
             preparation=Avg(
                 ExpressionWrapper(F("ready_at") - F("accepted_at"), output_field=DurationField())
             ),

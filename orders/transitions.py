@@ -25,6 +25,9 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
 }
 
 TERMINAL = frozenset({S.DELIVERED, S.CANCELLED, S.REJECTED, S.PAYMENT_FAILED})
+# Statuses in which the card has been captured (acceptance captures it): cancelling from one
+# refunds, from any earlier one releases the hold; the restaurant's revenue counts them.
+CARD_CAPTURED_STATUSES = frozenset({S.ACCEPTED, S.READY_FOR_PICKUP, S.PICKED_UP, S.DELIVERED})
 
 # The timestamp each status stamps on the order when entered.
 TIMESTAMP_FIELD = {

@@ -3,20 +3,10 @@
 from django.contrib import admin, messages
 from django.utils import timezone
 
-from accounts.errors import DomainError
+from core.admin import ReadOnlyAdmin
+from core.errors import DomainError
 from payments.models import Payment, Refund, StripeEvent
-from payments.services import payment_refund, stripe_event_process
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from payments.services import payment_refund, stripe_event_requeue
 
 
 class RefundInline(admin.TabularInline):
@@ -79,8 +69,5 @@ class StripeEventAdmin(ReadOnlyAdmin):
     @admin.action(description="Process the selected events again")
     def process_again(self, request, queryset):
         for event in queryset:
-            try:
-                stripe_event_process(event_id=event.pk, now=timezone.now())
-                self.message_user(request, f"{event.stripe_id}: {event.type} processed.")
-            except Exception as error:  # noqa: BLE001 - recorded on the event; shown to staff
-                self.message_user(request, f"{event.stripe_id}: {error}", messages.ERROR)
+            event = stripe_event_requeue(event_id=event.pk)
+            self.message_user(request, f"{event.stripe_id}: {event.type} {event.status.lower()}.")

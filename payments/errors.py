@@ -1,4 +1,4 @@
-from accounts.errors import DomainError
+from core.errors import DomainError
 
 
 class PaymentsError(DomainError):

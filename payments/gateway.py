@@ -6,6 +6,10 @@ services understand: the card was refused (`CardDeclined`), Stripe refused the r
 time-outs, rate limits, Stripe's 5xx).
 """
 
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -59,12 +63,27 @@ class RefundOutcome:
     amount: int
 
 
+# When the current unit of work must stop waiting on Stripe (monotonic clock); None: no budget.
+_deadline: ContextVar[float | None] = ContextVar("stripe_deadline", default=None)
+
+
+@contextmanager
+def budget(seconds: float | None = None) -> Iterator[None]:
+    """Bound the total time spent waiting on Stripe inside the block, over every call and
+    retry (STRIPE_REQUEST_BUDGET_SECONDS by default): a slow Stripe costs a request this long,
+    not a timeout per try times the tries per call times the calls."""
+    seconds = settings.STRIPE_REQUEST_BUDGET_SECONDS if seconds is None else seconds
+    token = _deadline.set(time.monotonic() + seconds)
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
+
+
 @lru_cache(maxsize=4)
-def _client(api_key: str, api_base: str, timeout: float, retries: int) -> stripe.StripeClient:
-    options = {
-        "max_network_retries": retries,
-        "http_client": stripe.RequestsClient(timeout=timeout),
-    }
+def _client(api_key: str, api_base: str, timeout: float) -> stripe.StripeClient:
+    # Retries are ours (`_call`), within the budget; the client's own would multiply it.
+    options = {"max_network_retries": 0, "http_client": stripe.RequestsClient(timeout=timeout)}
     if api_base:
         options["base_addresses"] = {"api": api_base}
     return stripe.StripeClient(api_key, **options)
@@ -72,14 +91,32 @@ def _client(api_key: str, api_base: str, timeout: float, retries: int) -> stripe
 
 def client() -> stripe.StripeClient:
     return _client(
-        settings.STRIPE_SECRET_KEY,
-        settings.STRIPE_API_BASE,
-        settings.STRIPE_TIMEOUT_SECONDS,
-        settings.STRIPE_MAX_NETWORK_RETRIES,
+        settings.STRIPE_SECRET_KEY, settings.STRIPE_API_BASE, settings.STRIPE_TIMEOUT_SECONDS
     )
 
 
 def _call(request):
+    """One Stripe request, retried on network trouble while time remains (every write carries
+    an Idempotency-Key, so a retry of a request whose answer was lost does nothing twice)."""
+    attempts = 1 + settings.STRIPE_MAX_NETWORK_RETRIES
+    for attempt in range(attempts):
+        try:
+            return _once(request)
+        except GatewayUnavailable:
+            deadline = _deadline.get()
+            out_of_time = deadline is not None and (
+                time.monotonic() + settings.STRIPE_TIMEOUT_SECONDS > deadline
+            )
+            if attempt == attempts - 1 or out_of_time:
+                raise
+            time.sleep(min(0.25 * 2**attempt, 1.0))
+    raise AssertionError("unreachable")
+
+
+def _once(request):
+    deadline = _deadline.get()
+    if deadline is not None and time.monotonic() >= deadline:
+        raise GatewayUnavailable("Stripe did not answer within this request's budget.")
     try:
         return request()
     except stripe.CardError as error:

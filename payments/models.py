@@ -41,6 +41,10 @@ class Payment(models.Model):
     captured_at = models.DateTimeField(null=True, blank=True)
     canceled_at = models.DateTimeField(null=True, blank=True)
     last_synced_at = models.DateTimeField(null=True, blank=True)
+    # A request is talking to Stripe about this payment until then (a lease, not a row lock,
+    # since no lock is held across a network call): a retry arriving meanwhile is told the
+    # payment is in progress instead of authorising again.
+    stripe_call_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

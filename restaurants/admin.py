@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 
-from accounts.errors import DomainError
+from core.errors import DomainError
 from restaurants.menu import menu_cache_invalidate
 from restaurants.models import (
     Closure,

@@ -1,4 +1,4 @@
-from accounts.errors import DomainError
+from core.errors import DomainError
 
 
 class RestaurantsError(DomainError):
@@ -7,11 +7,9 @@ class RestaurantsError(DomainError):
 
 class RestaurantNotFound(RestaurantsError):
     code = "NOT_FOUND"
+    default_message = "No such restaurant."
 
 
 class NotRestaurantStaff(RestaurantsError):
     code = "FORBIDDEN"
-
-
-class CatalogueValidation(RestaurantsError):
-    code = "VALIDATION"
+    default_message = "Only the restaurant's staff can do this."

@@ -106,3 +106,22 @@ def menus_build(currencies: dict) -> dict:
         category["items"] = items_by_category.get(category["id"], [])
         menus[category.pop("restaurant_id")].append(category)
     return menus
+
+
+# Where each kind of menu object finds its restaurant.
+_RESTAURANT_PATH = {
+    "category": (MenuCategory, ""),
+    "item": (MenuItem, ""),
+    "group": (OptionGroup, "item__"),
+    "option": (Option, "group__item__"),
+}
+
+
+def menus_holding(kind: str, object_ids) -> list[list[dict]]:
+    """The cached menus of the restaurants that hold these menu objects (one query, then the
+    cache). Inactive restaurants' menus are not public: their objects are not found."""
+    model, path = _RESTAURANT_PATH[kind]
+    rows = model.objects.filter(
+        pk__in=list(object_ids), **{f"{path}restaurant__is_active": True}
+    ).values_list(f"{path}restaurant_id", f"{path}restaurant__currency")
+    return [menu_of(restaurant_id, currency=currency) for restaurant_id, currency in set(rows)]

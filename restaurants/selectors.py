@@ -23,6 +23,25 @@ COURIER_SPEED_KMH = 20
 HANDOVER_MINUTES = 5
 
 
+# Only active restaurants are public (listed, found by slug or id, open for orders): the one
+# home of that rule, as a condition for querysets the API refines.
+PUBLIC_RESTAURANT = Q(is_active=True)
+
+
+def restaurants_public():
+    return Restaurant.objects.filter(PUBLIC_RESTAURANT)
+
+
+def restaurant_public(*, restaurant_id=None, slug: str | None = None):
+    """The public restaurant with this id or slug (a queryset of at most one), or None when
+    neither is given."""
+    if restaurant_id is not None:
+        return restaurants_public().filter(pk=restaurant_id)
+    if slug:
+        return restaurants_public().filter(slug=slug)
+    return None
+
+
 def restaurant_is_open(restaurant: Restaurant, at: datetime) -> bool:
     """Whether `at` falls in the restaurant's hours (its own time zone) and in no closure.
 
@@ -67,13 +86,19 @@ def restaurant_delivers_to(restaurant: Restaurant, latitude, longitude) -> bool:
     )
 
 
-def travel_minutes(distance: float) -> int:
-    return math.ceil(distance / COURIER_SPEED_KMH * 60) + HANDOVER_MINUTES
+def delivery_eta_minutes(*, preparation_minutes: int, distance_km: float) -> int:
+    """The one delivery-time estimate: preparation, travel at courier speed, then handover."""
+    travel = math.ceil(distance_km / COURIER_SPEED_KMH * 60) + HANDOVER_MINUTES
+    return preparation_minutes + travel
 
 
-def delivery_estimate_minutes(restaurant: Restaurant, latitude, longitude) -> int:
-    """Minutes from the food being ready to the door (travel only, not preparation)."""
-    return travel_minutes(restaurant_distance_km(restaurant, latitude, longitude))
+def delivery_eta_minutes_to(
+    restaurant: Restaurant, latitude, longitude, *, preparation_minutes: int
+) -> int:
+    return delivery_eta_minutes(
+        preparation_minutes=preparation_minutes,
+        distance_km=restaurant_distance_km(restaurant, latitude, longitude),
+    )
 
 
 def user_is_restaurant_staff(user: User | None, restaurant_id) -> bool:
@@ -82,7 +107,7 @@ def user_is_restaurant_staff(user: User | None, restaurant_id) -> bool:
         return False
     if user.is_admin:
         return True
-    return RestaurantStaff.objects.filter(restaurant_id=restaurant_id, user_id=user.pk).exists()
+    return restaurant_ids_staffed_by(user).filter(restaurant_id=restaurant_id).exists()
 
 
 def user_is_restaurant_owner(user: User | None, restaurant_id) -> bool:
@@ -91,15 +116,25 @@ def user_is_restaurant_owner(user: User | None, restaurant_id) -> bool:
         return False
     if user.is_admin:
         return True
-    return RestaurantStaff.objects.filter(
-        restaurant_id=restaurant_id,
-        user_id=user.pk,
-        role__in=[StaffRole.OWNER, StaffRole.MANAGER],
-    ).exists()
+    return (
+        restaurant_ids_staffed_by(user)
+        .filter(restaurant_id=restaurant_id, role__in=[StaffRole.OWNER, StaffRole.MANAGER])
+        .exists()
+    )
 
 
 def restaurant_ids_staffed_by(user: User):
+    """The restaurants `user` works for (a subquery of restaurant ids): the one home of
+    restaurant-staff membership; every other app asks here."""
     return RestaurantStaff.objects.filter(user_id=user.pk).values("restaurant_id")
+
+
+def restaurant_team(restaurant_id):
+    """The active people who work for a restaurant."""
+    return User.objects.filter(
+        pk__in=RestaurantStaff.objects.filter(restaurant_id=restaurant_id).values("user_id"),
+        is_active=True,
+    )
 
 
 def restaurants_listed(
@@ -111,7 +146,7 @@ def restaurants_listed(
     now: datetime,
 ):
     """Active restaurants for the catalogue, filtered in SQL; nearest first with `near`."""
-    queryset = Restaurant.objects.filter(is_active=True)
+    queryset = restaurants_public()
     if search:
         matching = Q(name__icontains=search) | Q(cuisines__name__icontains=search)
         dish = MenuItem.objects.filter(restaurant_id=OuterRef("pk"), name__icontains=search)
@@ -160,7 +195,7 @@ def _open_now_q(now: datetime) -> Q:
     few zones, so one clause per zone keeps it a single indexed query.
     """
     clauses = Q(pk__in=[])
-    zones = Restaurant.objects.filter(is_active=True).values_list("time_zone", flat=True)
+    zones = restaurants_public().values_list("time_zone", flat=True)
     for zone in set(zones):
         local = now.astimezone(ZoneInfo(zone))
         today, at = local.weekday(), local.time()

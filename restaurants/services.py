@@ -8,7 +8,8 @@ from django.db.models import Max
 
 from accounts.models import User
 from accounts.revocation import user_access_changed_on_commit
-from restaurants.errors import CatalogueValidation, NotRestaurantStaff, RestaurantNotFound
+from core.errors import ValidationFailed
+from restaurants.errors import NotRestaurantStaff, RestaurantNotFound
 from restaurants.menu import menu_cache_invalidate
 from restaurants.models import (
     Closure,
@@ -45,15 +46,15 @@ def _authorize(actor: User, restaurant_id) -> None:
 def _name(value: str | None, field: str = "name") -> str:
     value = (value or "").strip()
     if not value:
-        raise CatalogueValidation("A name is required.", field=field)
+        raise ValidationFailed("A name is required.", field=field)
     if len(value) > NAME_MAX_LENGTH:
-        raise CatalogueValidation(f"At most {NAME_MAX_LENGTH} characters.", field=field)
+        raise ValidationFailed(f"At most {NAME_MAX_LENGTH} characters.", field=field)
     return value
 
 
 def _price(value: int, field: str = "price") -> int:
     if value is None or value < 0 or value > PRICE_MAX:
-        raise CatalogueValidation(
+        raise ValidationFailed(
             f"Enter an amount between 0 and {PRICE_MAX} in minor units.", field=field
         )
     return value
@@ -199,13 +200,11 @@ def option_group_create(
         raise RestaurantNotFound("No such menu item.", field="menuItemId")
     _authorize(actor, item.restaurant_id)
     if min_selected < 0:
-        raise CatalogueValidation("Cannot be negative.", field="minSelected")
+        raise ValidationFailed("Cannot be negative.", field="minSelected")
     if max_selected > MAX_OPTIONS_PER_GROUP:
-        raise CatalogueValidation(f"At most {MAX_OPTIONS_PER_GROUP}.", field="maxSelected")
+        raise ValidationFailed(f"At most {MAX_OPTIONS_PER_GROUP}.", field="maxSelected")
     if max_selected < max(min_selected, 1):
-        raise CatalogueValidation(
-            "Must be at least 1 and at least the minimum.", field="maxSelected"
-        )
+        raise ValidationFailed("Must be at least 1 and at least the minimum.", field="maxSelected")
     group = OptionGroup.objects.create(
         item=item,
         name=_name(name),
@@ -266,18 +265,18 @@ def opening_hours_set(*, actor: User, restaurant_id, spans: list[Span]) -> list[
     """Replace the restaurant's week of opening hours; overlapping spans are refused."""
     _authorize(actor, restaurant_id)
     if len(spans) > MAX_SPANS_PER_WEEK:
-        raise CatalogueValidation(f"At most {MAX_SPANS_PER_WEEK} spans a week.", field="hours")
+        raise ValidationFailed(f"At most {MAX_SPANS_PER_WEEK} spans a week.", field="hours")
     intervals = []
     for index, span in enumerate(spans):
         if not 0 <= span.weekday <= 6:
-            raise CatalogueValidation("0 is Monday, 6 is Sunday.", field=f"hours[{index}].weekday")
+            raise ValidationFailed("0 is Monday, 6 is Sunday.", field=f"hours[{index}].weekday")
         for interval in _week_intervals(span):
             intervals.append((*interval, index))
     intervals.sort()
     latest_end, latest_index = -1, None
     for start, end, index in intervals:
         if start < latest_end:
-            raise CatalogueValidation(
+            raise ValidationFailed(
                 f"This span overlaps span {latest_index + 1}.", field=f"hours[{index}].opensAt"
             )
         if end > latest_end:
@@ -301,7 +300,7 @@ def closure_add(
 ) -> Closure:
     _authorize(actor, restaurant_id)
     if ends_at is not None and ends_at <= starts_at:
-        raise CatalogueValidation("A closure ends after it starts.", field="endsAt")
+        raise ValidationFailed("A closure ends after it starts.", field="endsAt")
     return Closure.objects.create(
         restaurant_id=restaurant_id,
         starts_at=starts_at,

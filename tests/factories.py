@@ -7,7 +7,8 @@ import factory
 from django.utils import timezone
 
 from accounts.models import Address, Role, User
-from orders.models import Delivery, Order, OrderLine, OrderStatus
+from delivery.models import Delivery
+from orders.models import Order, OrderLine, OrderStatus
 from restaurants.models import (
     MenuCategory,
     MenuItem,

@@ -6,10 +6,9 @@ from django.utils import timezone
 from strawberry.types import Info
 
 from accounts import services
-from accounts.errors import DomainError
 from graphql_api.accounts.types import AddressType, UserType
 from graphql_api.core.context import require_user
-from graphql_api.core.errors import UserError
+from graphql_api.core.errors import UserError, mutation
 from graphql_api.core.limits import rate_limit_request
 from graphql_api.core.relay_ids import decode_id
 
@@ -115,97 +114,73 @@ def _auth_limit(info: Info, action: str, email: str = "") -> None:
 
 @strawberry.type
 class AccountsMutation:
-    @strawberry.mutation(description="Create a customer account and sign in.")
+    @mutation(description="Create a customer account and sign in.")
     def register(self, info: Info, input: RegisterInput) -> AuthPayload:
-        try:
-            _auth_limit(info, "register")
-            now = timezone.now()
-            user = services.user_register(
-                email=input.email,
-                password=input.password,
-                full_name=input.full_name,
-                phone=input.phone,
-                now=now,
-            )
-            return AuthPayload.from_session(services.session_for_new_user(user=user, now=now))
-        except DomainError as error:
-            return AuthPayload(errors=[UserError.from_domain(error)])
+        _auth_limit(info, "register")
+        now = timezone.now()
+        user = services.user_register(
+            email=input.email,
+            password=input.password,
+            full_name=input.full_name,
+            phone=input.phone,
+            now=now,
+        )
+        return AuthPayload.from_session(services.session_for_new_user(user=user, now=now))
 
-    @strawberry.mutation(description="Sign in with email and password.")
+    @mutation(description="Sign in with email and password.")
     def login(self, info: Info, input: LoginInput) -> AuthPayload:
-        try:
-            _auth_limit(info, "login", input.email)
-            session = services.session_start(
-                email=input.email, password=input.password, now=timezone.now()
-            )
-            return AuthPayload.from_session(session)
-        except DomainError as error:
-            return AuthPayload(errors=[UserError.from_domain(error)])
+        _auth_limit(info, "login", input.email)
+        session = services.session_start(
+            email=input.email, password=input.password, now=timezone.now()
+        )
+        return AuthPayload.from_session(session)
 
-    @strawberry.mutation(description="Trade a refresh token for a new pair; the old one ends.")
+    @mutation(description="Trade a refresh token for a new pair; the old one ends.")
     def refresh_token(self, info: Info, input: RefreshTokenInput) -> AuthPayload:
-        try:
-            _auth_limit(info, "refresh")
-            session = services.refresh_token_rotate(
-                refresh_token=input.refresh_token, now=timezone.now()
-            )
-            return AuthPayload.from_session(session)
-        except DomainError as error:
-            return AuthPayload(errors=[UserError.from_domain(error)])
+        _auth_limit(info, "refresh")
+        session = services.refresh_token_rotate(
+            refresh_token=input.refresh_token, now=timezone.now()
+        )
+        return AuthPayload.from_session(session)
 
-    @strawberry.mutation(description="End the session this refresh token belongs to.")
+    @mutation(description="End the session this refresh token belongs to.")
     def logout(self, info: Info, input: LogoutInput) -> LogoutPayload:
-        try:
-            services.session_logout(refresh_token=input.refresh_token, now=timezone.now())
-            return LogoutPayload(ok=True, errors=[])
-        except DomainError as error:
-            return LogoutPayload(ok=False, errors=[UserError.from_domain(error)])
+        services.session_logout(refresh_token=input.refresh_token, now=timezone.now())
+        return LogoutPayload(ok=True, errors=[])
 
-    @strawberry.mutation(description="Change the password; every other session ends.")
+    @mutation(description="Change the password; every other session ends.")
     def change_password(self, info: Info, input: ChangePasswordInput) -> AuthPayload:
-        try:
-            user = require_user(info)
-            _auth_limit(info, "change_password", str(user.pk))
-            session = services.user_change_password(
-                user=user,
-                current_password=input.current_password,
-                new_password=input.new_password,
-                now=timezone.now(),
-            )
-            return AuthPayload.from_session(session)
-        except DomainError as error:
-            return AuthPayload(errors=[UserError.from_domain(error)])
+        user = require_user(info)
+        _auth_limit(info, "change_password", str(user.pk))
+        session = services.user_change_password(
+            user=user,
+            current_password=input.current_password,
+            new_password=input.new_password,
+            now=timezone.now(),
+        )
+        return AuthPayload.from_session(session)
 
-    @strawberry.mutation(description="Save a delivery address for the signed-in user.")
+    @mutation(description="Save a delivery address for the signed-in user.")
     def add_address(self, info: Info, input: AddressInput) -> AddressPayload:
-        try:
-            address = services.address_add(
-                user=require_user(info), now=timezone.now(), **_address_fields(input)
-            )
-            return AddressPayload(address=address, errors=[])
-        except DomainError as error:
-            return AddressPayload(address=None, errors=[UserError.from_domain(error)])
+        address = services.address_add(
+            user=require_user(info), now=timezone.now(), **_address_fields(input)
+        )
+        return AddressPayload(address=address, errors=[])
 
-    @strawberry.mutation(description="Change one of the signed-in user's addresses.")
+    @mutation(description="Change one of the signed-in user's addresses.")
     def update_address(self, info: Info, input: UpdateAddressInput) -> AddressPayload:
-        try:
-            user = require_user(info)
-            address = services.address_update(
-                user=user,
-                address_id=decode_id(input.id, "Address"),
-                **_address_fields(input),
-            )
-            return AddressPayload(address=address, errors=[])
-        except DomainError as error:
-            return AddressPayload(address=None, errors=[UserError.from_domain(error)])
+        user = require_user(info)
+        address = services.address_update(
+            user=user,
+            address_id=decode_id(input.id, "Address"),
+            **_address_fields(input),
+        )
+        return AddressPayload(address=address, errors=[])
 
-    @strawberry.mutation(description="Remove one of the signed-in user's addresses.")
+    @mutation(description="Remove one of the signed-in user's addresses.")
     def delete_address(self, info: Info, input: DeleteAddressInput) -> LogoutPayload:
-        try:
-            services.address_delete(
-                user=require_user(info),
-                address_id=decode_id(input.id, "Address"),
-            )
-            return LogoutPayload(ok=True, errors=[])
-        except DomainError as error:
-            return LogoutPayload(ok=False, errors=[UserError.from_domain(error)])
+        services.address_delete(
+            user=require_user(info),
+            address_id=decode_id(input.id, "Address"),
+        )
+        return LogoutPayload(ok=True, errors=[])

@@ -1,20 +1,12 @@
-from enum import Enum
-
-import strawberry
 import strawberry_django
 from strawberry import relay
 from strawberry.types import Info
 
 from accounts import models
 from graphql_api.core.context import current_user
+from graphql_api.core.enums import enum_from_choices
 
-
-@strawberry.enum
-class Role(Enum):
-    CUSTOMER = "CUSTOMER"
-    RESTAURANT_STAFF = "RESTAURANT_STAFF"
-    DRIVER = "DRIVER"
-    ADMIN = "ADMIN"
+Role = enum_from_choices(models.Role, name="Role")
 
 
 @strawberry_django.type(models.Address, name="Address")

@@ -3,8 +3,8 @@
 from django.contrib.auth.models import AnonymousUser
 from strawberry.types import Info
 
-from accounts.errors import NotAuthenticated
 from accounts.models import User
+from core.errors import NotAuthenticated
 
 
 def current_user(info: Info) -> User | AnonymousUser:

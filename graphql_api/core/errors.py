@@ -1,12 +1,17 @@
 """The typed error every mutation payload carries, and the mapping from domain errors to it."""
 
 import logging
+from collections.abc import Callable
 from enum import Enum
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.extensions import FieldExtension
+from strawberry.types import Info
+from strawberry.types.base import StrawberryList, StrawberryOptional
+from strawberry.types.field import StrawberryField
 
-from accounts.errors import DomainError
+from core.errors import DomainError
 
 logger = logging.getLogger(__name__)
 
@@ -50,3 +55,53 @@ class UserError:
 def graphql_error(error: DomainError) -> GraphQLError:
     """A domain error raised from a query field, with its code in `extensions`."""
     return GraphQLError(error.message, extensions={"code": error.code})
+
+
+class DomainErrorsToPayload(FieldExtension):
+    """The one way a mutation reports an expected failure: a DomainError raised anywhere below
+    the resolver becomes the payload's `errors`, with every other field of the payload empty.
+    Unexpected exceptions pass through (and are masked as "Unexpected error.")."""
+
+    def apply(self, field: StrawberryField) -> None:
+        self.field = field
+
+    def _failed(self, error: DomainError):
+        payload_type = self.field.type
+        values = {}
+        for payload_field in payload_type.__strawberry_definition__.fields:
+            if payload_field.python_name == "errors":
+                values["errors"] = [UserError.from_domain(error)]
+            else:
+                values[payload_field.python_name] = _empty(payload_field.type)
+        return payload_type(**values)
+
+    def resolve(self, next_: Callable, source, info: Info, **kwargs):
+        try:
+            return next_(source, info, **kwargs)
+        except DomainError as error:
+            return self._failed(error)
+
+    async def resolve_async(self, next_: Callable, source, info: Info, **kwargs):
+        try:
+            return await next_(source, info, **kwargs)
+        except DomainError as error:
+            return self._failed(error)
+
+
+def _empty(field_type):
+    if isinstance(field_type, StrawberryOptional):
+        return None
+    if isinstance(field_type, StrawberryList):
+        return []
+    if field_type is bool:
+        return False
+    if field_type is int:
+        return 0
+    raise TypeError(f"A payload field of type {field_type} has no empty value.")
+
+
+def mutation(*, description: str, **options):
+    """`strawberry.mutation` with its expected failures mapped to the payload's `errors`."""
+    return strawberry.mutation(
+        description=description, extensions=[DomainErrorsToPayload()], **options
+    )

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.cache import cache
 from strawberry.types import Info
 
-from accounts.errors import RateLimited
+from core.errors import RateLimited
 
 
 def client_ip(info: Info) -> str:

@@ -4,6 +4,8 @@ import uuid
 
 from strawberry import relay
 
+from orders.errors import OrderNotFound
+
 
 def decode_id(value: str | None, type_name: str) -> uuid.UUID | None:
     """The UUID a global id of `type_name` names, or None for anything else (malformed, another
@@ -17,3 +19,11 @@ def decode_id(value: str | None, type_name: str) -> uuid.UUID | None:
         return uuid.UUID(global_id.node_id)
     except (ValueError, TypeError):
         return None
+
+
+def order_id_or_raise(value: str | None, *, field: str = "orderId") -> uuid.UUID:
+    """The order a global id names; anything else is an order that does not exist."""
+    order_id = decode_id(value, "Order")
+    if order_id is None:
+        raise OrderNotFound(field=field)
+    return order_id

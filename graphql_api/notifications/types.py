@@ -6,7 +6,7 @@ from strawberry.types import Info
 
 from graphql_api.core.context import current_user
 from graphql_api.orders.types import OrderType
-from orders import models
+from notifications import models
 
 
 @strawberry_django.type(models.Notification, name="Notification")

@@ -1,18 +1,15 @@
 """Order mutations: checkout and the restaurant's and customer's moves. Thin: decode, call one
 service, map the outcome."""
 
-from collections.abc import Callable
-
 import strawberry
 from django.conf import settings
 from django.utils import timezone
 from strawberry.types import Info
 
-from accounts.errors import DomainError
 from graphql_api.core.context import require_user
-from graphql_api.core.errors import UserError
+from graphql_api.core.errors import UserError, mutation
 from graphql_api.core.limits import rate_limit
-from graphql_api.core.relay_ids import decode_id
+from graphql_api.core.relay_ids import decode_id, order_id_or_raise
 from graphql_api.orders.inputs import (
     AcceptOrderInput,
     CancelOrderInput,
@@ -22,7 +19,6 @@ from graphql_api.orders.inputs import (
 )
 from graphql_api.orders.types import OrderType
 from graphql_api.payments.types import CheckoutPayment, payment_payload
-from orders.errors import OrderNotFound
 from orders.services.actions import order_accept, order_cancel, order_mark_ready, order_reject
 from orders.services.checkout import CartLine, order_place
 
@@ -42,89 +38,68 @@ class OrderPayload:
 
 @strawberry.type
 class OrdersMutation:
-    @strawberry.mutation(description="Check out a cart: the order and its card authorisation.")
+    @mutation(description="Check out a cart: the order and its card authorisation.")
     def place_order(self, info: Info, input: PlaceOrderInput) -> PlaceOrderPayload:
-        try:
-            user = require_user(info)
-            rate_limit(
-                action="place_order",
-                key=str(user.pk),
-                limit=settings.RATE_LIMIT_PLACE_ORDER_PER_MINUTE,
-            )
-            result = order_place(
-                customer=user,
-                restaurant_id=decode_id(input.restaurant_id, "Restaurant"),
-                delivery_address_id=decode_id(input.delivery_address_id, "Address"),
-                items=[
-                    CartLine(
-                        menu_item_id=decode_id(item.menu_item_id, "MenuItem"),
-                        quantity=item.quantity,
-                        option_ids=[decode_id(option, "Option") for option in item.option_ids],
-                        note=item.note,
-                    )
-                    for item in input.items
-                ],
-                tip=input.tip,
-                payment_method_id=input.payment_method_id,
-                idempotency_key=input.idempotency_key,
-                now=timezone.now(),
-            )
-        except DomainError as error:
-            return PlaceOrderPayload(
-                order=None, payment=None, errors=[UserError.from_domain(error)]
-            )
+        user = require_user(info)
+        rate_limit(
+            action="place_order",
+            key=str(user.pk),
+            limit=settings.RATE_LIMIT_PLACE_ORDER_PER_MINUTE,
+        )
+        result = order_place(
+            customer=user,
+            restaurant_id=decode_id(input.restaurant_id, "Restaurant"),
+            delivery_address_id=decode_id(input.delivery_address_id, "Address"),
+            items=[
+                CartLine(
+                    menu_item_id=decode_id(item.menu_item_id, "MenuItem"),
+                    quantity=item.quantity,
+                    option_ids=[decode_id(option, "Option") for option in item.option_ids],
+                    note=item.note,
+                )
+                for item in input.items
+            ],
+            tip=input.tip,
+            payment_method_id=input.payment_method_id,
+            idempotency_key=input.idempotency_key,
+            now=timezone.now(),
+        )
         payment, errors = payment_payload(result.payment_result)
         return PlaceOrderPayload(order=result.order, payment=payment, errors=errors)
 
-    @strawberry.mutation(description="Cancel an order: the customer until it is accepted.")
+    @mutation(description="Cancel an order: the customer until it is accepted.")
     def cancel_order(self, info: Info, input: CancelOrderInput) -> OrderPayload:
-        return _order_move(
-            info,
-            input.order_id,
-            lambda user, order_id, now: order_cancel(
-                order_id=order_id, actor=user, reason=input.reason, now=now
-            ),
+        order = order_cancel(
+            order_id=order_id_or_raise(input.order_id),
+            actor=require_user(info),
+            reason=input.reason,
+            now=timezone.now(),
         )
+        return OrderPayload(order=order, errors=[])
 
-    @strawberry.mutation(description="The restaurant takes the order; the card is charged.")
+    @mutation(description="The restaurant takes the order; the card is charged.")
     def accept_order(self, info: Info, input: AcceptOrderInput) -> OrderPayload:
-        return _order_move(
-            info,
-            input.order_id,
-            lambda user, order_id, now: order_accept(
-                order_id=order_id,
-                actor=user,
-                preparation_minutes=input.preparation_minutes,
-                now=now,
-            ),
+        order = order_accept(
+            order_id=order_id_or_raise(input.order_id),
+            actor=require_user(info),
+            preparation_minutes=input.preparation_minutes,
+            now=timezone.now(),
         )
+        return OrderPayload(order=order, errors=[])
 
-    @strawberry.mutation(description="The restaurant declines the order; the card is released.")
+    @mutation(description="The restaurant declines the order; the card is released.")
     def reject_order(self, info: Info, input: RejectOrderInput) -> OrderPayload:
-        return _order_move(
-            info,
-            input.order_id,
-            lambda user, order_id, now: order_reject(
-                order_id=order_id, actor=user, reason=input.reason, now=now
-            ),
+        order = order_reject(
+            order_id=order_id_or_raise(input.order_id),
+            actor=require_user(info),
+            reason=input.reason,
+            now=timezone.now(),
         )
+        return OrderPayload(order=order, errors=[])
 
-    @strawberry.mutation(description="The food is ready for the driver.")
+    @mutation(description="The food is ready for the driver.")
     def mark_order_ready(self, info: Info, input: MarkOrderReadyInput) -> OrderPayload:
-        return _order_move(
-            info,
-            input.order_id,
-            lambda user, order_id, now: order_mark_ready(order_id=order_id, actor=user, now=now),
+        order = order_mark_ready(
+            order_id=order_id_or_raise(input.order_id), actor=require_user(info), now=timezone.now()
         )
-
-
-def _order_move(info: Info, raw_order_id: str, move: Callable) -> OrderPayload:
-    try:
-        user = require_user(info)
-        order_id = decode_id(raw_order_id, "Order")
-        if order_id is None:
-            raise OrderNotFound(field="orderId")
-        order = move(user, order_id, timezone.now())
-    except DomainError as error:
-        return OrderPayload(order=None, errors=[UserError.from_domain(error)])
-    return OrderPayload(order=order, errors=[])
+        return OrderPayload(order=order, errors=[])

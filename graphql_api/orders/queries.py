@@ -10,7 +10,7 @@ from strawberry.types import Info
 from strawberry_django.optimizer import optimize
 from strawberry_django.relay import DjangoListConnection
 
-from accounts.errors import DomainError, NotAuthenticated
+from core.errors import DomainError, NotAuthenticated
 from graphql_api.core.context import current_user, require_user
 from graphql_api.core.errors import graphql_error
 from graphql_api.core.relay_ids import decode_id

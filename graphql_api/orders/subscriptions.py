@@ -23,11 +23,12 @@ from strawberry.types import Info
 from strawberry_django.optimizer import optimize
 
 from accounts.revocation import USER_ACCESS_CHANGED
+from core.errors import ValidationFailed
 from graphql_api.core.context import current_user
 from graphql_api.core.errors import graphql_error
 from graphql_api.core.relay_ids import decode_id
 from graphql_api.orders.types import OrderType
-from orders.errors import OrderNotFound, RestaurantNotFound, ValidationFailed
+from orders.errors import OrderNotFound
 from orders.live_updates import (
     ORDER_UPDATED,
     order_group,
@@ -37,6 +38,7 @@ from orders.live_updates import (
 )
 from orders.models import Order
 from orders.selectors import orders_visible_to, user_may_see_restaurant_orders
+from restaurants.errors import RestaurantNotFound
 
 
 def _visible_order(info: Info, order_id) -> tuple[Order | None, bool]:

@@ -2,7 +2,6 @@
 `node(id:)`, lists and nested fields never show an order to someone who may not see it."""
 
 from datetime import datetime
-from enum import Enum
 
 import strawberry
 import strawberry_django
@@ -10,44 +9,26 @@ from strawberry import relay
 from strawberry.types import Info
 
 from accounts.models import User
+from delivery import models as delivery_models
+from delivery.models import DeliveryStatus
+from delivery.selectors import driver_position_during_delivery
 from graphql_api.core.context import current_user
+from graphql_api.core.enums import enum_from_choices
 from graphql_api.core.types import Money, money
-from graphql_api.orders.dispatch_types import DriverLocation, driver_location_of
 from graphql_api.restaurants.types import RestaurantType
 from orders import models
+from orders.models import ActorRole, OrderStatus
 from orders.selectors import order_visibility, orders_visible_to
 
-
-@strawberry.enum(name="OrderStatus")
-class OrderStatusEnum(Enum):
-    PENDING_PAYMENT = "PENDING_PAYMENT"
-    PLACED = "PLACED"
-    ACCEPTED = "ACCEPTED"
-    READY_FOR_PICKUP = "READY_FOR_PICKUP"
-    PICKED_UP = "PICKED_UP"
-    DELIVERED = "DELIVERED"
-    CANCELLED = "CANCELLED"
-    REJECTED = "REJECTED"
-    PAYMENT_FAILED = "PAYMENT_FAILED"
+OrderStatusEnum = enum_from_choices(OrderStatus, name="OrderStatus")
 
 
-@strawberry.enum(name="ActorRole", description="In which capacity someone moved an order.")
-class ActorRoleEnum(Enum):
-    CUSTOMER = "CUSTOMER"
-    RESTAURANT_STAFF = "RESTAURANT_STAFF"
-    DRIVER = "DRIVER"
-    ADMIN = "ADMIN"
-    SYSTEM = "SYSTEM"
+ActorRoleEnum = enum_from_choices(
+    ActorRole, name="ActorRole", description="In which capacity someone moved an order."
+)
 
 
-@strawberry.enum(name="DeliveryStatus")
-class DeliveryStatusEnum(Enum):
-    WAITING_FOR_DRIVER = "WAITING_FOR_DRIVER"
-    OFFERED = "OFFERED"
-    ASSIGNED = "ASSIGNED"
-    PICKED_UP = "PICKED_UP"
-    DELIVERED = "DELIVERED"
-    CANCELLED = "CANCELLED"
+DeliveryStatusEnum = enum_from_choices(DeliveryStatus, name="DeliveryStatus")
 
 
 @strawberry_django.type(User, name="OrderPerson", description="A person as an order shows them.")
@@ -139,7 +120,14 @@ class OrderEventType:
         return ActorRoleEnum(root.actor_role)
 
 
-@strawberry_django.type(models.Delivery, name="Delivery")
+@strawberry.type(description="Where the driver carrying the order last was.")
+class DriverLocation:
+    latitude: float
+    longitude: float
+    updated_at: datetime | None
+
+
+@strawberry_django.type(delivery_models.Delivery, name="Delivery")
 class DeliveryType:
     """The order's side of its delivery; the dispatch API adds to it."""
 
@@ -153,7 +141,7 @@ class DeliveryType:
     )
 
     @strawberry_django.field(only=["status"])
-    def status(self, root: models.Delivery) -> DeliveryStatusEnum:
+    def status(self, root: delivery_models.Delivery) -> DeliveryStatusEnum:
         return DeliveryStatusEnum(root.status)
 
     @strawberry_django.field(
@@ -167,8 +155,15 @@ class DeliveryType:
         select_related=["driver__driver_state"],
         description="Where the driver is, only while the food is on its way (PICKED_UP).",
     )
-    def driver_location(self, root: models.Delivery) -> DriverLocation | None:
-        return driver_location_of(root)
+    def driver_location(self, root: delivery_models.Delivery) -> DriverLocation | None:
+        state = driver_position_during_delivery(root)
+        if state is None:
+            return None
+        return DriverLocation(
+            latitude=float(state.latitude),
+            longitude=float(state.longitude),
+            updated_at=state.location_updated_at,
+        )
 
 
 @strawberry_django.type(models.Order, name="Order")

@@ -5,16 +5,14 @@ from django.utils import timezone
 from strawberry import relay
 from strawberry.types import Info
 
-from accounts.errors import DomainError
 from graphql_api.core.context import require_user
-from graphql_api.core.errors import UserError
-from graphql_api.core.relay_ids import decode_id
+from graphql_api.core.errors import UserError, mutation
+from graphql_api.core.relay_ids import order_id_or_raise
 from graphql_api.core.types import Money
 from graphql_api.orders.types import OrderType
 from graphql_api.payments.types import CheckoutPayment, Refund, payment_payload
-from orders.errors import OrderNotFound
-from orders.models import Order
-from payments.services import order_refund, payment_confirm
+from orders.selectors import order_by_id
+from orders.services.payments import order_payment_confirm, order_refund
 
 
 @strawberry.input
@@ -45,47 +43,29 @@ class RefundOrderPayload:
     errors: list[UserError]
 
 
-def _order_id(raw: str):
-    order_id = decode_id(raw, "Order")
-    if order_id is None:
-        raise OrderNotFound(field="orderId")
-    return order_id
-
-
 @strawberry.type
 class PaymentsMutation:
-    @strawberry.mutation(description="After the card's own authentication: settle the payment.")
+    @mutation(description="After the card's own authentication: settle the payment.")
     def confirm_payment(self, info: Info, input: ConfirmPaymentInput) -> ConfirmPaymentPayload:
-        try:
-            order_id = _order_id(input.order_id)
-            result = payment_confirm(
-                order_id=order_id, actor=require_user(info), now=timezone.now()
-            )
-        except DomainError as error:
-            return ConfirmPaymentPayload(
-                order=None, payment=None, errors=[UserError.from_domain(error)]
-            )
+        order_id = order_id_or_raise(input.order_id)
+        result = order_payment_confirm(
+            order_id=order_id, actor=require_user(info), now=timezone.now()
+        )
         payment, errors = payment_payload(result)
-        order = Order.objects.filter(pk=order_id).first()
-        return ConfirmPaymentPayload(order=order, payment=payment, errors=errors)
+        return ConfirmPaymentPayload(order=order_by_id(order_id), payment=payment, errors=errors)
 
-    @strawberry.mutation(description="Refund all or part of a captured order (owners, admins).")
+    @mutation(description="Refund all or part of a captured order (owners, admins).")
     def refund_order(self, info: Info, input: RefundOrderInput) -> RefundOrderPayload:
-        try:
-            order_id = _order_id(input.order_id)
-            refund = order_refund(
-                order_id=order_id,
-                actor=require_user(info),
-                amount=input.amount,
-                reason=input.reason,
-                now=timezone.now(),
-            )
-        except DomainError as error:
-            return RefundOrderPayload(
-                order=None, refund=None, errors=[UserError.from_domain(error)]
-            )
+        order_id = order_id_or_raise(input.order_id)
+        refund = order_refund(
+            order_id=order_id,
+            actor=require_user(info),
+            amount=input.amount,
+            reason=input.reason,
+            now=timezone.now(),
+        )
         return RefundOrderPayload(
-            order=Order.objects.filter(pk=order_id).first(),
+            order=order_by_id(order_id),
             refund=Refund(
                 id=relay.to_base64("Refund", refund.pk),
                 amount=Money(amount=refund.amount, currency=refund.payment.currency),

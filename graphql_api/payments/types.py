@@ -1,22 +1,14 @@
 """How a payment stands, as the apps see it after checkout or confirmation."""
 
-from enum import Enum
-
 import strawberry
 
+from graphql_api.core.enums import enum_from_choices
 from graphql_api.core.errors import ErrorCode, UserError
 from graphql_api.core.types import Money
+from payments.models import PaymentStatus
+from payments.services import PaymentResult
 
-
-@strawberry.enum(name="CheckoutPaymentStatus")
-class CheckoutPaymentStatus(Enum):
-    CREATED = "CREATED"
-    REQUIRES_ACTION = "REQUIRES_ACTION"
-    AUTHORIZED = "AUTHORIZED"
-    CAPTURED = "CAPTURED"
-    CANCELED = "CANCELED"
-    FAILED = "FAILED"
-    UNKNOWN = "UNKNOWN"
+CheckoutPaymentStatus = enum_from_choices(PaymentStatus, name="CheckoutPaymentStatus")
 
 
 @strawberry.type(description="Where the order's card payment stands after checkout.")
@@ -27,35 +19,18 @@ class CheckoutPayment:
     )
 
 
-# What the customer must hear about a payment that is not (yet) authorised.
-PAYMENT_ERRORS = {
-    "REQUIRES_ACTION": (ErrorCode.PAYMENT_ACTION_REQUIRED, "Confirm the payment with your bank."),
-    "FAILED": (ErrorCode.PAYMENT_DECLINED, "The card was declined."),
-    "CANCELED": (ErrorCode.PAYMENT_DECLINED, "The payment was cancelled."),
-    "UNKNOWN": (
-        ErrorCode.PAYMENT_UNAVAILABLE,
-        "The payment service is unreachable; the order is kept, try again with the same key.",
-    ),
-    "CREATED": (
-        ErrorCode.PAYMENT_UNAVAILABLE,
-        "The payment could not be started; try again with the same key.",
-    ),
-}
-
-
-def payment_payload(result) -> tuple[CheckoutPayment | None, list[UserError]]:
+def payment_payload(result: PaymentResult | None) -> tuple[CheckoutPayment | None, list[UserError]]:
     if result is None:
         return None, []
-    status = str(getattr(result.status, "value", result.status))
     payment = CheckoutPayment(
-        status=CheckoutPaymentStatus(status), client_secret=result.client_secret or None
+        status=CheckoutPaymentStatus(str(result.status)), client_secret=result.client_secret
     )
-    if status not in PAYMENT_ERRORS:
+    if result.error_code is None:
         return payment, []
-    code, default_message = PAYMENT_ERRORS[status]
-    message = result.message if status in ("FAILED", "CANCELED") and result.message else None
     return payment, [
-        UserError(code=code, field="paymentMethodId", message=message or default_message)
+        UserError(
+            code=ErrorCode(result.error_code), field="paymentMethodId", message=result.message
+        )
     ]
 
 

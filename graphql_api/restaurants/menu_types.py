@@ -1,5 +1,6 @@
 """Lean menu types served from the cached menu (plain data, no model instances)."""
 
+import uuid
 from collections.abc import Iterable
 
 import strawberry
@@ -7,18 +8,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from graphql_api.core.types import Money
-from restaurants.menu import menu_of
-from restaurants.models import MenuCategory as MenuCategoryModel
-from restaurants.models import MenuItem as MenuItemModel
-from restaurants.models import Option as OptionModel
-from restaurants.models import OptionGroup as OptionGroupModel
-
-
-def _menus_holding(model, lookup: str, node_ids: Iterable[str]) -> list[list[dict]]:
-    rows = model.objects.filter(pk__in=list(node_ids)).values_list(
-        f"{lookup}restaurant_id", f"{lookup}restaurant__currency"
-    )
-    return [menu_of(restaurant_id, currency=currency) for restaurant_id, currency in set(rows)]
+from restaurants.menu import menu_of, menus_holding
 
 
 def _walk(menu: list[dict]):
@@ -33,11 +23,11 @@ def _walk(menu: list[dict]):
                     yield "option", option, item["currency"]
 
 
-def _resolve(model, lookup: str, kind: str, build, node_ids: Iterable[str]) -> list:
+def _resolve(kind: str, build, node_ids: Iterable[str]) -> list:
     """Nodes by id from the cached menus that hold them (None for ids that name nothing)."""
     node_ids = list(node_ids)
     found = {}
-    for menu in _menus_holding(model, lookup, _valid_ids(node_ids)):
+    for menu in menus_holding(kind, _valid_ids(node_ids)):
         for found_kind, data, currency in _walk(menu):
             if found_kind == kind:
                 found[str(data["id"])] = build(data, currency)
@@ -45,8 +35,6 @@ def _resolve(model, lookup: str, kind: str, build, node_ids: Iterable[str]) -> l
 
 
 def _valid_ids(node_ids: Iterable[str]) -> list[str]:
-    import uuid
-
     valid = []
     for node_id in node_ids:
         try:
@@ -74,7 +62,7 @@ class OptionNode(relay.Node):
 
     @classmethod
     def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):
-        return _resolve(OptionModel, "group__item__", "option", cls.of, node_ids)
+        return _resolve("option", cls.of, node_ids)
 
 
 @strawberry.type(name="OptionGroup")
@@ -97,7 +85,7 @@ class OptionGroupNode(relay.Node):
 
     @classmethod
     def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):
-        return _resolve(OptionGroupModel, "item__", "group", cls.of, node_ids)
+        return _resolve("group", cls.of, node_ids)
 
 
 @strawberry.type(name="MenuItem")
@@ -125,7 +113,7 @@ class MenuItemNode(relay.Node):
 
     @classmethod
     def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):
-        return _resolve(MenuItemModel, "", "item", lambda data, _: cls.of(data), node_ids)
+        return _resolve("item", lambda data, _: cls.of(data), node_ids)
 
 
 @strawberry.type(name="MenuCategory")
@@ -146,7 +134,7 @@ class MenuCategoryNode(relay.Node):
 
     @classmethod
     def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):
-        return _resolve(MenuCategoryModel, "", "category", lambda data, _: cls.of(data), node_ids)
+        return _resolve("category", lambda data, _: cls.of(data), node_ids)
 
 
 def menu_nodes(restaurant_id, currency: str) -> list[MenuCategoryNode]:

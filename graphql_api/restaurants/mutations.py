@@ -5,9 +5,8 @@ from datetime import datetime, time
 import strawberry
 from strawberry.types import Info
 
-from accounts.errors import DomainError
 from graphql_api.core.context import require_user
-from graphql_api.core.errors import UserError
+from graphql_api.core.errors import UserError, mutation
 from graphql_api.core.relay_ids import decode_id
 from graphql_api.restaurants.menu_types import (
     MenuCategoryNode,
@@ -158,18 +157,14 @@ def _node(node_type, info: Info, object_id):
 
 
 def _respond(payload, field: str, call, present=lambda obj: obj):
-    """Run one service call; its result (shown by `present`) or its domain error as payload."""
-    try:
-        result = call()
-    except DomainError as error:
-        empty = False if field == "ok" else None
-        return payload(**{field: empty}, errors=[UserError.from_domain(error)])
-    return payload(**{field: present(result)}, errors=[])
+    """Run one service call and show its result (its domain errors reach the payload through
+    the mutation's DomainErrorsToPayload)."""
+    return payload(**{field: present(call())}, errors=[])
 
 
 @strawberry.type
 class RestaurantsMutation:
-    @strawberry.mutation(description="Pause or resume taking orders (the kitchen's switch).")
+    @mutation(description="Pause or resume taking orders (the kitchen's switch).")
     def set_accepting_orders(self, info: Info, input: SetAcceptingOrdersInput) -> RestaurantPayload:
         return _respond(
             RestaurantPayload,
@@ -181,7 +176,7 @@ class RestaurantsMutation:
             ),
         )
 
-    @strawberry.mutation
+    @mutation(description="Add a category to a restaurant's menu (its staff).")
     def create_menu_category(
         self, info: Info, input: CreateMenuCategoryInput
     ) -> MenuCategoryPayload:
@@ -197,7 +192,7 @@ class RestaurantsMutation:
             lambda category: _node(MenuCategoryNode, info, category.pk),
         )
 
-    @strawberry.mutation
+    @mutation(description="Rename or reorder a menu category (its staff).")
     def update_menu_category(
         self, info: Info, input: UpdateMenuCategoryInput
     ) -> MenuCategoryPayload:
@@ -213,7 +208,7 @@ class RestaurantsMutation:
             lambda category: _node(MenuCategoryNode, info, category.pk),
         )
 
-    @strawberry.mutation
+    @mutation(description="Add a dish to a menu category (its staff).")
     def create_menu_item(self, info: Info, input: CreateMenuItemInput) -> MenuItemPayload:
         return _respond(
             MenuItemPayload,
@@ -230,7 +225,7 @@ class RestaurantsMutation:
             lambda item: _node(MenuItemNode, info, item.pk),
         )
 
-    @strawberry.mutation
+    @mutation(description="Change a dish: name, description, price, availability, tags (staff).")
     def update_menu_item(self, info: Info, input: UpdateMenuItemInput) -> MenuItemPayload:
         return _respond(
             MenuItemPayload,
@@ -246,7 +241,7 @@ class RestaurantsMutation:
             lambda item: _node(MenuItemNode, info, item.pk),
         )
 
-    @strawberry.mutation(description="Mark a dish sold out, or back.")
+    @mutation(description="Mark a dish sold out, or back.")
     def set_menu_item_availability(
         self, info: Info, input: SetMenuItemAvailabilityInput
     ) -> MenuItemPayload:
@@ -261,7 +256,7 @@ class RestaurantsMutation:
             lambda item: _node(MenuItemNode, info, item.pk),
         )
 
-    @strawberry.mutation
+    @mutation(description="Remove a dish; past orders keep their snapshot (staff).")
     def delete_menu_item(self, info: Info, input: DeleteMenuItemInput) -> DeletePayload:
         return _respond(
             DeletePayload,
@@ -272,7 +267,7 @@ class RestaurantsMutation:
             lambda _: True,
         )
 
-    @strawberry.mutation
+    @mutation(description="Add a group of options to a dish, with how many to choose (its staff).")
     def create_option_group(self, info: Info, input: CreateOptionGroupInput) -> OptionGroupPayload:
         return _respond(
             OptionGroupPayload,
@@ -287,7 +282,7 @@ class RestaurantsMutation:
             lambda group: _node(OptionGroupNode, info, group.pk),
         )
 
-    @strawberry.mutation
+    @mutation(description="Add an option to a dish's option group (its staff).")
     def create_option(self, info: Info, input: CreateOptionInput) -> OptionPayload:
         return _respond(
             OptionPayload,
@@ -301,7 +296,7 @@ class RestaurantsMutation:
             lambda option: _node(OptionNode, info, option.pk),
         )
 
-    @strawberry.mutation
+    @mutation(description="Mark an option available or sold out (its staff).")
     def set_option_availability(
         self, info: Info, input: SetOptionAvailabilityInput
     ) -> OptionPayload:
@@ -316,7 +311,7 @@ class RestaurantsMutation:
             lambda option: _node(OptionNode, info, option.pk),
         )
 
-    @strawberry.mutation(description="Replace the week's opening hours (restaurant's time zone).")
+    @mutation(description="Replace the week's opening hours (restaurant's time zone).")
     def set_opening_hours(self, info: Info, input: SetOpeningHoursInput) -> OpeningHoursPayload:
         result = _respond(
             OpeningHoursPayload,
@@ -333,7 +328,7 @@ class RestaurantsMutation:
         result.opening_hours = result.opening_hours or []
         return result
 
-    @strawberry.mutation(description="Close for a period (holiday); orders are refused then.")
+    @mutation(description="Close for a period (holiday); orders are refused then.")
     def add_closure(self, info: Info, input: AddClosureInput) -> RestaurantPayload:
         return _respond(
             RestaurantPayload,

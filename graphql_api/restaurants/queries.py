@@ -7,13 +7,13 @@ from strawberry.types import Info
 from strawberry_django.optimizer import optimize
 from strawberry_django.relay import DjangoListConnection
 
+from core.errors import ValidationFailed
 from graphql_api.core.errors import graphql_error
 from graphql_api.core.relay_ids import decode_id
 from graphql_api.restaurants.types import RestaurantType
-from restaurants.errors import CatalogueValidation
 from restaurants.menu import menus_warm
 from restaurants.models import Restaurant
-from restaurants.selectors import restaurants_listed
+from restaurants.selectors import restaurant_public, restaurants_listed
 
 
 @strawberry.input
@@ -39,9 +39,9 @@ def _near(point: PointInput | None) -> tuple[float, float] | None:
     if point is None:
         return None
     if not -90 <= point.latitude <= 90:
-        raise graphql_error(CatalogueValidation("Between -90 and 90.", field="near.latitude"))
+        raise graphql_error(ValidationFailed("Between -90 and 90.", field="near.latitude"))
     if not -180 <= point.longitude <= 180:
-        raise graphql_error(CatalogueValidation("Between -180 and 180.", field="near.longitude"))
+        raise graphql_error(ValidationFailed("Between -180 and 180.", field="near.longitude"))
     return point.latitude, point.longitude
 
 
@@ -84,11 +84,7 @@ class RestaurantsQuery:
     def restaurant(
         self, info: Info, slug: str | None = None, id: strawberry.ID | None = None
     ) -> RestaurantType | None:
-        queryset = Restaurant.objects.filter(is_active=True)
-        if id is not None:
-            queryset = queryset.filter(pk=decode_id(id, "Restaurant"))
-        elif slug:
-            queryset = queryset.filter(slug=slug)
-        else:
-            return None
-        return optimize(queryset, info).first()
+        queryset = restaurant_public(
+            restaurant_id=decode_id(id, "Restaurant") if id is not None else None, slug=slug
+        )
+        return None if queryset is None else optimize(queryset, info).first()

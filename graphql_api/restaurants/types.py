@@ -8,7 +8,7 @@ from graphql_api.accounts.types import AddressType
 from graphql_api.core.types import Money, money
 from graphql_api.restaurants.menu_types import MenuCategoryNode, menu_nodes
 from restaurants import models
-from restaurants.selectors import restaurant_is_open, travel_minutes
+from restaurants.selectors import PUBLIC_RESTAURANT, delivery_eta_minutes, restaurant_is_open
 
 
 @strawberry_django.type(models.OpeningHours, name="OpeningHours")
@@ -76,7 +76,9 @@ class RestaurantType(relay.Node):
         distance = getattr(root, "distance_km", None)
         if distance is None:
             return None
-        return root.preparation_minutes + travel_minutes(distance)
+        return delivery_eta_minutes(
+            preparation_minutes=root.preparation_minutes, distance_km=distance
+        )
 
     @strawberry_django.field(only=["currency"], description="Served from the menu cache.")
     def menu(self, root: models.Restaurant) -> list[MenuCategoryNode]:
@@ -84,4 +86,4 @@ class RestaurantType(relay.Node):
 
     @classmethod
     def get_queryset(cls, queryset, info, **kwargs):
-        return queryset.filter(is_active=True)
+        return queryset.filter(PUBLIC_RESTAURANT)

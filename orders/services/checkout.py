@@ -24,6 +24,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from accounts.models import Address, User
+from core.errors import ValidationFailed
 from orders import pricing
 from orders.errors import (
     AddressNotFound,
@@ -31,12 +32,15 @@ from orders.errors import (
     ItemUnavailable,
     OutOfDeliveryRange,
     RestaurantClosed,
-    RestaurantNotFound,
-    ValidationFailed,
 )
 from orders.models import Order, OrderLine, OrderStatus
 from orders.services.lifecycle import order_initial_event
+from orders.services.payments import order_payment_authorize
+from payments.models import Payment, PaymentStatus
+from payments.services import PaymentResult, payment_create
+from restaurants.errors import RestaurantNotFound
 from restaurants.models import MenuItem, OptionGroup, Restaurant
+from restaurants.selectors import restaurant_accepts_orders_at, restaurant_delivers_to
 
 logger = logging.getLogger(__name__)
 
@@ -63,9 +67,9 @@ class CartLine:
 @dataclass(frozen=True)
 class PlaceOrderResult:
     order: Order
-    # payments.services.PaymentResult: the outcome of the authorisation (for a replay, of the
-    # latest attempt). Stripe unreachable is a result too (status UNKNOWN, PAYMENT_UNAVAILABLE).
-    payment_result: Any
+    # The outcome of the authorisation (for a replay, of the latest attempt). Stripe unreachable
+    # is a result too (status UNKNOWN, PAYMENT_UNAVAILABLE); None when the order has no payment.
+    payment_result: PaymentResult | None
     replayed: bool = False
 
 
@@ -123,7 +127,7 @@ def order_place(
                 logger.info("concurrent checkout with one key; returning order %s", existing.pk)
                 return _replay(existing, now=now)
             continue
-        payment_result = _authorize(payment, now=now)
+        payment_result = order_payment_authorize(order_id=order.pk, payment_id=payment.pk, now=now)
         order.refresh_from_db()  # the authorisation has moved it on
         return PlaceOrderResult(order=order, payment_result=payment_result)
     raise RuntimeError("Could not draw a free order number.")
@@ -144,8 +148,6 @@ def _create_order(
     idempotency_key: str,
     now: datetime,
 ):
-    from payments.services import payment_create
-
     payment_method_id = (payment_method_id or "").strip()
     if not payment_method_id or len(payment_method_id) > PAYMENT_METHOD_ID_MAX_LENGTH:
         raise ValidationFailed("Choose a payment method.", field="paymentMethodId")
@@ -193,13 +195,17 @@ def _create_order(
             for position, line in enumerate(lines)
         )
         order_initial_event(order=order, actor=customer, now=now)
-        payment = payment_create(order=order, payment_method_id=payment_method_id)
+        payment = payment_create(
+            order_id=order.pk,
+            currency=order.currency,
+            amount=order.total,
+            payment_method_id=payment_method_id,
+            now=now,
+        )
     return order, payment
 
 
 def _open_restaurant(restaurant_id, *, now: datetime) -> Restaurant:
-    from restaurants.selectors import restaurant_accepts_orders_at
-
     restaurant = Restaurant.objects.filter(pk=_as_uuid(restaurant_id)).first()
     if restaurant is None:
         raise RestaurantNotFound(field="restaurantId")
@@ -211,8 +217,6 @@ def _open_restaurant(restaurant_id, *, now: datetime) -> Restaurant:
 
 
 def _delivery_address(customer: User, address_id, restaurant: Restaurant) -> Address:
-    from restaurants.selectors import restaurant_delivers_to
-
     address = Address.objects.filter(pk=_as_uuid(address_id), user=customer).first()
     if address is None:
         # Someone else's address does not exist for this customer.
@@ -360,38 +364,13 @@ def _as_uuid(value) -> uuid.UUID | None:
 # --- Payment ------------------------------------------------------------------------------------
 
 
-def _authorize(payment, *, now: datetime):
-    """Ask Stripe to authorise; Stripe out of reach is an outcome, not an exception."""
-    from payments.errors import PaymentUnavailable
-    from payments.models import PaymentStatus
-    from payments.services import PaymentResult, payment_authorize
-
-    try:
-        return payment_authorize(payment_id=payment.pk, now=now)
-    except PaymentUnavailable as error:
-        return PaymentResult(
-            status=PaymentStatus.UNKNOWN,
-            client_secret=None,
-            error_code=error.code,
-            message=error.message,
-        )
-
-
 def _replay(order: Order, *, now: datetime) -> PlaceOrderResult:
-    from payments.models import Payment, PaymentStatus
-    from payments.services import PaymentResult
-
     payment = Payment.objects.filter(order=order).order_by("-created_at").first()
     if payment is None:
         result = None
     elif payment.status in (PaymentStatus.CREATED, PaymentStatus.UNKNOWN):
-        result = _authorize(payment, now=now)
+        result = order_payment_authorize(order_id=order.pk, payment_id=payment.pk, now=now)
     else:
-        result = PaymentResult(
-            status=payment.status,
-            client_secret=payment.client_secret or None,
-            error_code=payment.last_error_code or None,
-            message=payment.last_error_message or None,
-        )
+        result = PaymentResult.of(payment)
     order.refresh_from_db()
     return PlaceOrderResult(order=order, payment_result=result, replayed=True)

@@ -1,18 +1,25 @@
-"""Every change of an order's status goes through `order_transition`."""
+"""Every change of an order's status goes through `order_transition`.
+
+Each move writes one OrderEvent (the history and the analytics record) and, in the same
+transaction, an outbox message: who reacts to it (notifications, live updates, dispatch, money)
+is the list in `reactions`, relayed after commit and never lost to a broker outage.
+"""
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from functools import partial
 from typing import Any
 
 from django.db import transaction
 
 from accounts.models import User
+from core.outbox import outbox_publish
 from orders import transitions
 from orders.errors import OrderNotFound
 from orders.models import ActorRole, Order, OrderEvent, OrderStatus
 from orders.selectors import ROLE_PRECEDENCE, actor_roles_for_order
-from orders.side_effects import order_event_committed
+
+# Outbox topic: an order changed status (payload: the OrderEvent's id).
+ORDER_EVENT_RECORDED = "orders.event_recorded"
 
 
 def order_transition(
@@ -62,7 +69,7 @@ def order_transition(
             data=data or {},
             created_at=now,
         )
-        transaction.on_commit(partial(order_event_committed, event_id=event.pk))
+        outbox_publish(topic=ORDER_EVENT_RECORDED, payload={"event_id": str(event.pk)})
     return order
 
 

@@ -1,38 +1,29 @@
 """Periodic housekeeping of orders."""
 
 from datetime import datetime, timedelta
-from functools import partial
 
 from django.conf import settings
-from django.db import transaction
 
 from orders.models import Order, OrderStatus
 from orders.services.lifecycle import order_transition
 
 
 def orders_expire_unpaid(*, now: datetime) -> int:
-    """Cancel orders whose payment never completed, and release any hold on the card."""
+    """Cancel orders whose payment never completed; the reaction to the cancellation releases
+    any hold on the card."""
     cutoff = now - timedelta(minutes=settings.ORDER_PAYMENT_TIMEOUT_MINUTES)
     expired = 0
     for order_id in Order.objects.filter(
         status=OrderStatus.PENDING_PAYMENT, created_at__lt=cutoff
     ).values_list("pk", flat=True):
-        with transaction.atomic():
-            order = order_transition(
-                order_id=order_id,
-                to_status=OrderStatus.CANCELLED,
-                actor=None,
-                now=now,
-                reason="The payment was not completed in time.",
-                only_from={OrderStatus.PENDING_PAYMENT},
-            )
-            if order.status == OrderStatus.CANCELLED:
-                expired += 1
-                transaction.on_commit(partial(_release, order_id=order_id))
+        order = order_transition(
+            order_id=order_id,
+            to_status=OrderStatus.CANCELLED,
+            actor=None,
+            now=now,
+            reason="The payment was not completed in time.",
+            only_from={OrderStatus.PENDING_PAYMENT},
+        )
+        if order.status == OrderStatus.CANCELLED:
+            expired += 1
     return expired
-
-
-def _release(*, order_id) -> None:
-    from payments.tasks import payment_release_task
-
-    payment_release_task.delay(order_id=str(order_id))

@@ -1,4 +1,5 @@
-"""Payments use cases. Stripe is reached only through payments.gateway."""
+"""Payments use cases. Stripe is reached only through payments.gateway; orders are known only
+by foreign key (orders drives payments and follows their outcome)."""
 
 from payments.services.charges import (
     payment_authorize,
@@ -8,14 +9,21 @@ from payments.services.charges import (
     payment_for_order,
     payment_release,
 )
-from payments.services.reconcile import payments_reconcile
-from payments.services.refunds import order_refund, payment_refund, refund_send
+from payments.services.reconcile import payments_authorized_before, payments_reconcile
+from payments.services.refunds import REFUND_SUCCEEDED, payment_refund, refund_send
 from payments.services.settle import PaymentResult, payment_settle
-from payments.services.webhooks import stripe_event_process, stripe_event_receive
+from payments.services.webhooks import (
+    STRIPE_EVENT_RECEIVED,
+    stripe_event_payment,
+    stripe_event_process,
+    stripe_event_receive,
+    stripe_event_requeue,
+)
 
 __all__ = [
+    "REFUND_SUCCEEDED",
+    "STRIPE_EVENT_RECEIVED",
     "PaymentResult",
-    "order_refund",
     "payment_authorize",
     "payment_capture",
     "payment_confirm",
@@ -24,8 +32,11 @@ __all__ = [
     "payment_refund",
     "payment_release",
     "payment_settle",
+    "payments_authorized_before",
     "payments_reconcile",
     "refund_send",
+    "stripe_event_payment",
     "stripe_event_process",
     "stripe_event_receive",
+    "stripe_event_requeue",
 ]

@@ -8,13 +8,12 @@ unconfirmed intent, which holds no money).
 """
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 
-from accounts.models import User
-from orders.errors import OrderNotFound
-from orders.models import Order
 from payments import gateway
 from payments.errors import PaymentCaptureFailed, PaymentNotFound, PaymentUnavailable
 from payments.models import Payment, PaymentStatus
@@ -26,30 +25,53 @@ S = PaymentStatus
 RELEASABLE = (S.CREATED, S.UNKNOWN, S.REQUIRES_ACTION, S.AUTHORIZED)
 
 
-def payment_create(*, order: Order, payment_method_id: str) -> Payment:
-    """The order's payment attempt, written in the checkout transaction; nothing sent yet."""
-    attempt = Payment.objects.filter(order=order).count() + 1
+def payment_create(
+    *, order_id, currency: str, amount: int, payment_method_id: str, now: datetime
+) -> Payment:
+    """An order's payment attempt, written in the checkout transaction; nothing sent yet."""
+    attempt = Payment.objects.filter(order_id=order_id).count() + 1
     return Payment.objects.create(
-        order=order,
-        currency=order.currency,
-        amount=order.total,
+        order_id=order_id,
+        currency=currency,
+        amount=amount,
         payment_method_id=payment_method_id,
-        idempotency_key=f"order-{order.pk}-attempt-{attempt}",
-        created_at=order.created_at,
+        idempotency_key=f"order-{order_id}-attempt-{attempt}",
+        created_at=now,
     )
 
 
 def payment_authorize(*, payment_id, now: datetime) -> PaymentResult:
-    """Ask Stripe to hold the order's total on the card; safe to call again for one payment."""
-    payment = Payment.objects.select_related("order").get(pk=payment_id)
-    if payment.status not in (S.CREATED, S.UNKNOWN):
+    """Ask Stripe to hold the order's total on the card; safe to call again for one payment,
+    from any number of concurrent requests: only the one holding the payment's Stripe lease
+    talks to Stripe, the others are told the payment is in progress."""
+    if not _stripe_call_claim(payment_id, now=now):
+        payment = Payment.objects.get(pk=payment_id)
+        if payment.status in (S.CREATED, S.UNKNOWN):
+            return PaymentResult.in_progress(payment)
         return PaymentResult.of(payment)
     try:
-        intent = _intent_of(payment)
-        if intent.status == "requires_confirmation":
-            intent = gateway.intent_confirm(
-                intent.id, idempotency_key=f"{payment.idempotency_key}-confirm"
-            )
+        return _authorize(Payment.objects.get(pk=payment_id), now=now)
+    finally:
+        Payment.objects.filter(pk=payment_id).update(stripe_call_until=None)
+
+
+def _stripe_call_claim(payment_id, *, now: datetime) -> bool:
+    """Take the payment's Stripe lease if it still waits for an authorisation and nobody holds
+    the lease (or its holder died: the lease outlives any request's Stripe budget)."""
+    lease = timedelta(seconds=settings.STRIPE_REQUEST_BUDGET_SECONDS * 2)
+    return bool(
+        Payment.objects.filter(pk=payment_id, status__in=(S.CREATED, S.UNKNOWN))
+        .filter(Q(stripe_call_until__isnull=True) | Q(stripe_call_until__lt=now))
+        .update(stripe_call_until=now + lease)
+    )
+
+
+def _authorize(payment: Payment, *, now: datetime) -> PaymentResult:
+    try:
+        with gateway.budget():
+            intent = _intent_of(payment)
+            if intent.status == "requires_confirmation":
+                intent = _confirmed(payment, intent)
     except gateway.CardDeclined as error:
         return PaymentResult.of(
             payment_fail(payment_id=payment.pk, code=error.code, message=error.message, now=now)
@@ -71,6 +93,20 @@ def payment_authorize(*, payment_id, now: datetime) -> PaymentResult:
     return PaymentResult.of(payment_settle(payment_id=payment.pk, intent=intent, now=now))
 
 
+def _confirmed(payment: Payment, intent: gateway.Intent) -> gateway.Intent:
+    """Confirm the intent. Stripe refusing a confirmation (400) is not a decline: the intent
+    may have been confirmed already by an attempt whose answer was lost; believe its state."""
+    try:
+        return gateway.intent_confirm(
+            intent.id, idempotency_key=f"{payment.idempotency_key}-confirm"
+        )
+    except gateway.GatewayRejected:
+        current = gateway.intent_retrieve(intent.id)
+        if current.status in ("requires_confirmation", "requires_payment_method"):
+            raise
+        return current
+
+
 def _intent_of(payment: Payment) -> gateway.Intent:
     if payment.stripe_payment_intent_id:
         return gateway.intent_retrieve(payment.stripe_payment_intent_id)
@@ -88,15 +124,9 @@ def _intent_of(payment: Payment) -> gateway.Intent:
     return intent
 
 
-def payment_confirm(*, order_id, actor: User, now: datetime) -> PaymentResult:
+def payment_confirm(*, payment_id, now: datetime) -> PaymentResult:
     """After the customer's own card authentication (3-D Secure): re-read and settle."""
-    payment = (
-        Payment.objects.filter(order_id=order_id, order__customer=actor)
-        .order_by("-created_at")
-        .first()
-    )
-    if payment is None:
-        raise OrderNotFound()
+    payment = Payment.objects.get(pk=payment_id)
     if payment.status not in (S.CREATED, S.UNKNOWN, S.REQUIRES_ACTION):
         return PaymentResult.of(payment)
     if not payment.stripe_payment_intent_id:
@@ -177,6 +207,7 @@ def payment_release(*, order_id, now: datetime) -> None:
 
 
 def payment_for_order(*, order_id) -> Payment:
+    """The order's latest payment attempt."""
     payment = Payment.objects.filter(order_id=order_id).order_by("-created_at").first()
     if payment is None:
         raise PaymentNotFound("The order has no payment.")

@@ -7,22 +7,20 @@ again with the same key by the reconciliation task.
 
 import logging
 from datetime import datetime
-from functools import partial
 
 from django.db import transaction
 from django.db.models import Sum
 
 from accounts.models import User
-from orders.errors import OrderNotFound
-from orders.models import Order
-from orders.services.notify_hooks import order_refund_notify
+from core.outbox import outbox_publish
 from payments import gateway
 from payments.errors import PaymentNotFound, PaymentUnavailable, RefundNotAllowed
 from payments.models import Payment, PaymentStatus, Refund
-from restaurants.selectors import user_is_restaurant_owner
 
 logger = logging.getLogger(__name__)
 REASON_MAX_LENGTH = 500
+# Outbox topic: a refund reached the customer's card (the customer is told).
+REFUND_SUCCEEDED = "payments.refund_succeeded"
 
 
 def refundable_amount(payment: Payment) -> int:
@@ -31,18 +29,6 @@ def refundable_amount(payment: Payment) -> int:
         or 0
     )
     return payment.amount_captured - payment.amount_refunded - pending
-
-
-def order_refund(
-    *, order_id, actor: User, amount: int | None, reason: str, now: datetime
-) -> Refund:
-    """`refundOrder`: admins and the restaurant's owners and managers only."""
-    restaurant_id = (
-        Order.objects.filter(pk=order_id).values_list("restaurant_id", flat=True).first()
-    )
-    if restaurant_id is None or not user_is_restaurant_owner(actor, restaurant_id):
-        raise OrderNotFound()
-    return payment_refund(order_id=order_id, amount=amount, reason=reason, actor=actor, now=now)
 
 
 def payment_refund(
@@ -128,7 +114,7 @@ def refund_succeeded(*, refund_id, stripe_refund_id: str) -> Refund:
             payment.amount_captured, payment.amount_refunded + refund.amount
         )
         payment.save(update_fields=["amount_refunded", "updated_at"])
-        transaction.on_commit(partial(order_refund_notify, refund_id=refund.pk))
+        outbox_publish(topic=REFUND_SUCCEEDED, payload={"refund_id": str(refund.pk)})
     return refund
 
 

@@ -1,8 +1,9 @@
-"""Recording what Stripe says about a PaymentIntent, forward only, and telling the order.
+"""Recording what Stripe says about a PaymentIntent, forward only.
 
 Statuses only move forward (CREATED/UNKNOWN < REQUIRES_ACTION < AUTHORIZED < CAPTURED;
 CANCELED and FAILED end a payment), so a late, duplicated or out-of-order report never moves a
-payment, or its order, backwards.
+payment backwards. Payments knows orders only by foreign key: the order follows its payment
+(`orders.services.payments.order_follow_payment`), never the other way round.
 """
 
 from dataclasses import dataclass
@@ -10,26 +11,10 @@ from datetime import datetime
 
 from django.db import transaction
 
-from orders.models import Order
-from orders.services.lifecycle import (
-    order_payment_authorized,
-    order_payment_failed,
-    order_payment_voided,
-)
 from payments import gateway
 from payments.models import Payment, PaymentStatus
 
 S = PaymentStatus
-RANK = {
-    S.CREATED: 0,
-    S.UNKNOWN: 0,
-    S.REQUIRES_ACTION: 1,
-    S.AUTHORIZED: 2,
-    S.CAPTURED: 3,
-    S.CANCELED: 4,
-    S.FAILED: 4,
-}
-TERMINAL = {S.CAPTURED, S.CANCELED, S.FAILED}
 # Where each Stripe status puts our payment; "requires_payment_method" after a confirmation
 # means the card was refused.
 FROM_STRIPE = {
@@ -43,8 +28,27 @@ FROM_STRIPE = {
 }
 
 
+# What the customer must hear about a payment that is not (yet) authorised: the error code the
+# apps switch on, and the message when Stripe gave none worth showing. The one home of this rule.
+CUSTOMER_OUTCOME = {
+    S.REQUIRES_ACTION: ("PAYMENT_ACTION_REQUIRED", "Confirm the payment with your bank."),
+    S.FAILED: ("PAYMENT_DECLINED", "The card was declined."),
+    S.CANCELED: ("PAYMENT_DECLINED", "The payment was cancelled."),
+    S.UNKNOWN: (
+        "PAYMENT_UNAVAILABLE",
+        "The payment service is unreachable; the order is kept, try again with the same key.",
+    ),
+    S.CREATED: (
+        "PAYMENT_UNAVAILABLE",
+        "The payment could not be started; try again with the same key.",
+    ),
+}
+
+
 @dataclass(frozen=True)
 class PaymentResult:
+    """Where a payment stands, for the customer: no error code once authorised or captured."""
+
     status: str
     client_secret: str | None
     error_code: str | None
@@ -52,35 +56,60 @@ class PaymentResult:
 
     @classmethod
     def of(cls, payment: Payment) -> "PaymentResult":
-        error_code = {
-            S.REQUIRES_ACTION: "PAYMENT_ACTION_REQUIRED",
-            S.FAILED: "PAYMENT_DECLINED",
-            S.CANCELED: "PAYMENT_DECLINED",
-            S.UNKNOWN: "PAYMENT_UNAVAILABLE",
-        }.get(payment.status)
+        error_code, message = CUSTOMER_OUTCOME.get(payment.status, (None, None))
+        if payment.status in (S.FAILED, S.CANCELED) and payment.last_error_message:
+            message = payment.last_error_message
         return cls(
             status=payment.status,
             client_secret=payment.client_secret or None
             if payment.status == S.REQUIRES_ACTION
             else None,
             error_code=error_code,
-            message=payment.last_error_message or None,
+            message=message,
+        )
+
+    @classmethod
+    def in_progress(cls, payment: Payment) -> "PaymentResult":
+        """Another request is talking to Stripe about this payment right now."""
+        error_code, _ = CUSTOMER_OUTCOME[S.UNKNOWN]
+        return cls(
+            status=payment.status,
+            client_secret=None,
+            error_code=error_code,
+            message="The payment is still being processed; ask again in a moment with the same "
+            "idempotency key.",
+        )
+
+    @classmethod
+    def unavailable(cls, message: str | None = None) -> "PaymentResult":
+        """Stripe could not be reached: the outcome is unknown, never a failure."""
+        error_code, default = CUSTOMER_OUTCOME[S.UNKNOWN]
+        return cls(
+            status=S.UNKNOWN, client_secret=None, error_code=error_code, message=message or default
         )
 
 
+# Where a payment may go from each status. A late or duplicate answer never moves it back: an
+# authorised payment is captured or released, never "failed" (a second confirmation refused by
+# Stripe once turned held money into a decline).
+MOVES = {
+    S.CREATED: {S.UNKNOWN, S.REQUIRES_ACTION, S.AUTHORIZED, S.CAPTURED, S.CANCELED, S.FAILED},
+    S.UNKNOWN: {S.REQUIRES_ACTION, S.AUTHORIZED, S.CAPTURED, S.CANCELED, S.FAILED},
+    S.REQUIRES_ACTION: {S.AUTHORIZED, S.CAPTURED, S.CANCELED, S.FAILED},
+    S.AUTHORIZED: {S.CAPTURED, S.CANCELED},
+    S.CAPTURED: set(),
+    S.CANCELED: set(),
+    S.FAILED: set(),
+}
+
+
 def may_move(current: str, new: str) -> bool:
-    if current == new or current in TERMINAL:
-        return False
-    # A captured payment can only be refunded, which is tracked by amount, not status.
-    return RANK[new] > RANK[current] or (current == S.AUTHORIZED and new == S.CANCELED)
+    return new in MOVES[current]
 
 
 def payment_settle(*, payment_id, intent: gateway.Intent, now: datetime) -> Payment:
-    """Apply what Stripe reports about the payment's intent, and move the order with it."""
+    """Apply what Stripe reports about the payment's intent."""
     with transaction.atomic():
-        # Order before payment: the same lock order as acceptOrder, which captures.
-        order_id = Payment.objects.values_list("order_id", flat=True).get(pk=payment_id)
-        Order.objects.select_for_update().filter(pk=order_id).first()
         payment = Payment.objects.select_for_update().get(pk=payment_id)
         new_status = FROM_STRIPE.get(intent.status, S.UNKNOWN)
         payment.last_synced_at = now
@@ -91,15 +120,12 @@ def payment_settle(*, payment_id, intent: gateway.Intent, now: datetime) -> Paym
             return payment
         _apply(payment, new_status, intent, now)
         payment.save()
-        _tell_the_order(payment, now=now)
     return payment
 
 
 def payment_fail(*, payment_id, code: str, message: str, now: datetime) -> Payment:
     """The card was refused at confirmation."""
     with transaction.atomic():
-        order_id = Payment.objects.values_list("order_id", flat=True).get(pk=payment_id)
-        Order.objects.select_for_update().filter(pk=order_id).first()
         payment = Payment.objects.select_for_update().get(pk=payment_id)
         if not may_move(payment.status, S.FAILED):
             return payment
@@ -107,7 +133,6 @@ def payment_fail(*, payment_id, code: str, message: str, now: datetime) -> Payme
         payment.last_error_code, payment.last_error_message = code[:100], message
         payment.last_synced_at = now
         payment.save()
-        _tell_the_order(payment, now=now)
     return payment
 
 
@@ -125,20 +150,3 @@ def _apply(payment: Payment, status: str, intent: gateway.Intent, now: datetime)
     if status == S.FAILED or intent.error_message:
         payment.last_error_code = intent.error_code[:100]
         payment.last_error_message = intent.error_message or "The card was declined."
-
-
-def _tell_the_order(payment: Payment, *, now: datetime) -> None:
-    if payment.status == S.AUTHORIZED:
-        order_payment_authorized(
-            order_id=payment.order_id, now=now, data={"paymentId": str(payment.pk)}
-        )
-    elif payment.status == S.FAILED:
-        order_payment_failed(
-            order_id=payment.order_id,
-            reason=payment.last_error_message or "The card was declined.",
-            now=now,
-        )
-    elif payment.status == S.CANCELED:
-        order_payment_voided(
-            order_id=payment.order_id, reason="The card authorisation was released.", now=now
-        )

@@ -3,10 +3,10 @@
 import logging
 import uuid
 from datetime import UTC, datetime
-from functools import partial
 
 from django.db import IntegrityError, transaction
 
+from core.outbox import outbox_publish
 from payments import gateway
 from payments.errors import InvalidWebhook
 from payments.models import Payment, Refund, StripeEvent
@@ -23,6 +23,8 @@ INTENT_EVENTS = {
     "payment_intent.processing",
 }
 REFUND_EVENTS = {"charge.refunded", "charge.refund.updated"}
+# Outbox topic: a verified Stripe event was stored and waits to be processed.
+STRIPE_EVENT_RECEIVED = "payments.stripe_event_received"
 
 
 def stripe_event_receive(*, payload: bytes, signature: str, now: datetime) -> StripeEvent:
@@ -42,17 +44,25 @@ def stripe_event_receive(*, payload: bytes, signature: str, now: datetime) -> St
                 payload=event,
                 received_at=now,
             )
+            outbox_publish(topic=STRIPE_EVENT_RECEIVED, payload={"event_id": str(stored.pk)})
     except IntegrityError:
         # A redelivery or a replay: stored already, processed (or being processed) once.
         return StripeEvent.objects.get(stripe_id=event["id"])
-    transaction.on_commit(partial(_enqueue, stored.pk))
     return stored
 
 
-def _enqueue(event_id) -> None:
-    from payments.tasks import stripe_event_process_task
-
-    stripe_event_process_task.delay(event_id=str(event_id))
+def stripe_event_requeue(*, event_id) -> StripeEvent:
+    """Staff's "process again": a failed event goes back to be processed like a new one (with
+    eager tasks, as in the demo, that happens before this returns)."""
+    with transaction.atomic():
+        event = StripeEvent.objects.select_for_update().get(pk=event_id)
+        if event.status == StripeEvent.Status.FAILED:
+            event.status = StripeEvent.Status.RECEIVED
+            event.save(update_fields=["status"])
+        if event.status == StripeEvent.Status.RECEIVED:
+            outbox_publish(topic=STRIPE_EVENT_RECEIVED, payload={"event_id": str(event.pk)})
+    event.refresh_from_db()
+    return event
 
 
 def stripe_event_process(*, event_id, now: datetime) -> StripeEvent:
@@ -93,6 +103,16 @@ def _handle(event: StripeEvent, *, now: datetime) -> bool:
     if event.type in REFUND_EVENTS:
         return _charge_refunded(obj)
     return False
+
+
+def stripe_event_payment(event: StripeEvent) -> Payment | None:
+    """The payment an event is about, if it is one of ours."""
+    obj = (event.payload.get("data") or {}).get("object") or {}
+    if event.type in INTENT_EVENTS:
+        return _payment_for(obj.get("id"), (obj.get("metadata") or {}).get("payment_id"))
+    if event.type in REFUND_EVENTS:
+        return _payment_for(obj.get("payment_intent"), None)
+    return None
 
 
 def _payment_for(intent_id: str | None, payment_id: str | None) -> Payment | None:

@@ -12,7 +12,6 @@ from tests.factories import AdminFactory, RestaurantStaffFactory
 from tests.orders.checkout_helpers import PLACE_ORDER, a_menu, checkout_input, global_id, line
 
 # Checkout needs the catalogue's rules; money moves through the real payment service.
-pytest.importorskip("restaurants.selectors")
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("payments_live")]
 

@@ -2,12 +2,11 @@
 
 import pytest
 
+from tests.delivery.dispatch_helpers import driver_at
 from tests.factories import RestaurantStaffFactory
 from tests.orders.checkout_helpers import PLACE_ORDER, a_menu, checkout_input, line
-from tests.orders.dispatch_helpers import driver_at
 
 # Checkout needs the catalogue's rules; money moves through the real payment service.
-pytest.importorskip("restaurants.selectors")
 
 STEP = "order { id status } errors { code message }"
 ACCEPT = f"mutation($input: AcceptOrderInput!) {{ acceptOrder(input: $input) {{ {STEP} }} }}"

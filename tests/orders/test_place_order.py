@@ -10,7 +10,6 @@ from payments.models import Payment
 from tests.orders.checkout_helpers import PLACE_ORDER, a_menu, checkout_input, line
 
 # Checkout needs the catalogue's rules; money moves through the real payment service.
-pytest.importorskip("restaurants.selectors")
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("payments_live")]
 

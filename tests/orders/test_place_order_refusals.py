@@ -10,7 +10,6 @@ from tests.factories import AddressFactory, MenuItemFactory, OptionFactory, Rest
 from tests.orders.checkout_helpers import PLACE_ORDER, a_menu, checkout_input, global_id, line
 
 # Checkout needs the catalogue's rules; these run once on main.
-pytest.importorskip("restaurants.selectors")
 
 pytestmark = pytest.mark.django_db
 

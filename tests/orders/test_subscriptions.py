@@ -12,10 +12,11 @@ from strawberry import relay
 from websockets.exceptions import ConnectionClosed
 
 from accounts.tokens import access_token_issue
+from delivery.services.dispatch import delivery_accept, delivery_dispatch
 from graphql_api.websocket import CLOSE_UNAUTHORIZED
 from orders.models import OrderStatus
-from orders.services.dispatch import delivery_accept, delivery_dispatch
 from orders.services.lifecycle import order_payment_authorized, order_transition
+from tests.delivery.dispatch_helpers import accepted_order, driver_at
 from tests.factories import (
     CustomerFactory,
     OrderFactory,
@@ -23,7 +24,6 @@ from tests.factories import (
     RestaurantStaffFactory,
 )
 from tests.live_servers import graphql_socket, live_servers
-from tests.orders.dispatch_helpers import accepted_order, driver_at
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.integration]
 

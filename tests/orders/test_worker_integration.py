@@ -13,7 +13,8 @@ import redis
 from django.conf import settings
 from kombu import Connection
 
-from orders.models import Notification, NotificationDelivery, OrderEvent, OrderStatus
+from notifications.models import Notification, NotificationSend
+from orders.models import OrderEvent, OrderStatus
 from tests.factories import CustomerFactory, OrderFactory, RestaurantStaffFactory
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -142,7 +143,7 @@ def test_an_accepted_order_reaches_the_customer_through_the_worker(
     try:
         accept_in_another_process(env, order, staff)
         assert wait_for(
-            lambda: NotificationDelivery.objects.filter(
+            lambda: NotificationSend.objects.filter(
                 notification__recipient=order.customer, status="SENT", channel="SMS"
             ).exists()
         ), "no notification arrived through the worker"
@@ -168,7 +169,7 @@ def test_a_worker_killed_mid_send_is_replaced_and_the_message_goes_out_once(brok
     try:
         accept_in_another_process(environment(url, outbox), order, staff)
         assert wait_for(
-            lambda: NotificationDelivery.objects.filter(
+            lambda: NotificationSend.objects.filter(
                 notification__recipient=order.customer, status="SENDING"
             ).exists()
         ), "the first worker never started sending"
@@ -177,17 +178,15 @@ def test_a_worker_killed_mid_send_is_replaced_and_the_message_goes_out_once(brok
         replacement = start_worker(environment(url, outbox))
         assert wait_for(
             lambda: (
-                NotificationDelivery.objects.filter(notification__recipient=order.customer)
+                NotificationSend.objects.filter(notification__recipient=order.customer)
                 .exclude(status__in=["SENT", "SKIPPED"])
                 .count()
                 == 0
-                and NotificationDelivery.objects.filter(
-                    notification__recipient=order.customer
-                ).exists()
+                and NotificationSend.objects.filter(notification__recipient=order.customer).exists()
             ),
             timeout=45,
         ), list(
-            NotificationDelivery.objects.filter(notification__recipient=order.customer).values_list(
+            NotificationSend.objects.filter(notification__recipient=order.customer).values_list(
                 "channel", "status", "attempts"
             )
         )

@@ -25,7 +25,9 @@ def test_the_ledger_is_read_only(admin_client):
     assert admin_client.get("/admin/payments/payment/add/").status_code == 403
 
 
-def test_a_failed_event_can_be_processed_again_from_admin(admin_client):
+def test_a_failed_event_can_be_processed_again_from_admin(
+    admin_client, django_capture_on_commit_callbacks
+):
     order = OrderFactory(status="PENDING_PAYMENT", placed_at=None)
     payment = Payment.objects.create(
         order=order,
@@ -52,10 +54,11 @@ def test_a_failed_event_can_be_processed_again_from_admin(admin_client):
         },
     )
 
-    admin_client.post(
-        "/admin/payments/stripeevent/",
-        {"action": "process_again", "_selected_action": [str(event.pk)]},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            "/admin/payments/stripeevent/",
+            {"action": "process_again", "_selected_action": [str(event.pk)]},
+        )
 
     event.refresh_from_db()
     payment.refresh_from_db()

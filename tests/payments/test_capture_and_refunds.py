@@ -3,7 +3,8 @@
 import pytest
 from django.utils import timezone
 
-from orders.models import Notification, OrderStatus
+from notifications.models import Notification
+from orders.models import OrderStatus
 from orders.services.actions import order_accept, order_cancel, order_reject
 from payments.models import Payment, PaymentStatus, Refund
 from restaurants.models import StaffRole

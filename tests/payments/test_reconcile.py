@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from orders.models import OrderStatus
+from orders.services.payments import orders_payments_reconcile
 from payments.models import Payment, PaymentStatus
-from payments.services import payments_reconcile
 from tests.orders.checkout_helpers import PLACE_ORDER, a_menu, checkout_input, line
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,7 @@ def test_an_outcome_lost_in_transit_is_read_back_from_stripe(placed_payment):
         status=PaymentStatus.UNKNOWN, updated_at=timezone.now() - timedelta(hours=1)
     )
 
-    counts = payments_reconcile(now=timezone.now())
+    counts = orders_payments_reconcile(now=timezone.now())
 
     placed_payment.refresh_from_db()
     assert counts["synced"] == 1
@@ -42,7 +42,7 @@ def test_an_ageing_authorisation_of_an_unaccepted_order_is_released(placed_payme
         authorized_at=timezone.now() - timedelta(days=6, hours=1)
     )
 
-    counts = payments_reconcile(now=timezone.now())
+    counts = orders_payments_reconcile(now=timezone.now())
 
     placed_payment.refresh_from_db()
     assert counts["released"] == 1
@@ -53,6 +53,6 @@ def test_an_ageing_authorisation_of_an_unaccepted_order_is_released(placed_payme
 
 
 def test_recent_payments_are_left_alone(placed_payment):
-    counts = payments_reconcile(now=timezone.now())
+    counts = orders_payments_reconcile(now=timezone.now())
 
     assert counts == {"synced": 0, "released": 0, "captured": 0, "refunds_sent": 0}

@@ -2,9 +2,9 @@
 
 import pytest
 
-from orders.models import DriverState
+from delivery.models import DriverState
 from restaurants.geo import bounding_box, distance_km, distance_km_expression
-from tests.orders.dispatch_helpers import driver_at
+from tests.delivery.dispatch_helpers import driver_at
 
 LISBON = (38.7223, -9.1393)
 PORTO = (41.1579, -8.6291)

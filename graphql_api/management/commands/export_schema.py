@@ -3,12 +3,12 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from graphql_api.schema import schema
+
 SCHEMA_PATH = Path(settings.BASE_DIR) / "schema.graphql"
 
 
 def schema_sdl() -> str:
-    from graphql_api.schema import schema
-
     return schema.as_str() + "\n"
 
 

@@ -1,0 +1,98 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class NotificationChannel(models.TextChoices):
+    IN_APP = "IN_APP", "In app"
+    EMAIL = "EMAIL", "Email"
+    SMS = "SMS", "SMS"
+    PUSH = "PUSH", "Push"
+
+
+class Notification(models.Model):
+    """What one user is told about one event; the in-app inbox row."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=40)
+    title = models.CharField(max_length=200)
+    body = models.TextField()
+    order = models.ForeignKey(
+        "orders.Order", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # What caused it (an OrderEvent id, a refund id, ...): with recipient and kind it makes
+    # the notification unique, so a task that runs twice creates it once.
+    source_key = models.CharField(max_length=100)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "orders_notification"
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="notification_inbox_idx"),
+            models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_key", "recipient", "kind"], name="notification_once_per_source"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.recipient_id}"
+
+
+class NotificationSend(models.Model):
+    """One notification on one outside channel (email, SMS, push): sent at most once."""
+
+    class Status(models.TextChoices):
+        PENDING = "PENDING", "Pending"
+        SENDING = "SENDING", "Sending (claimed by a worker)"
+        SENT = "SENT", "Sent"
+        FAILED = "FAILED", "Failed"
+        SKIPPED = "SKIPPED", "Skipped (channel off)"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="sends")
+    channel = models.CharField(max_length=10, choices=NotificationChannel.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "orders_notificationdelivery"
+        verbose_name = "notification send"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["notification", "channel"], name="notification_delivery_once_per_channel"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.status} for {self.notification_id}"
+
+
+class NotificationPreference(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+    )
+    email_enabled = models.BooleanField(default=True)
+    sms_enabled = models.BooleanField(default=True)
+    push_enabled = models.BooleanField(default=True)
+
+    class Meta:
+        db_table = "orders_notificationpreference"
+
+    def __str__(self) -> str:
+        return f"preferences of {self.user_id}"
