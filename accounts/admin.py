@@ -4,7 +4,7 @@ from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.utils import timezone
 
 from accounts.models import Address, User
-from accounts.revocation import user_access_changed_on_commit
+from accounts.revocation import user_access_changed_record
 from accounts.services import user_deactivate
 
 
@@ -68,7 +68,7 @@ class UserAdmin(DjangoUserAdmin):
             user_deactivate(user_id=obj.pk, now=timezone.now())
         elif {"role", "is_superuser"} & set(form.changed_data):
             # Admin rights may have gone: open subscriptions re-check what they may see.
-            user_access_changed_on_commit(user_id=obj.pk)
+            user_access_changed_record(user_id=obj.pk)
 
     @admin.action(description="Deactivate (ends their sessions and live connections)")
     def deactivate(self, request, queryset):

@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 
 from accounts.errors import InvalidCredentials
 from accounts.models import Address, RefreshToken, Role, User, normalize_email
-from accounts.revocation import user_access_changed_on_commit
+from accounts.revocation import user_access_changed_record
 from accounts.tokens import access_token_issue
 from core.errors import NotFound, ValidationFailed
 
@@ -140,7 +140,7 @@ def refresh_token_rotate(*, refresh_token: str, now: datetime) -> Session:
             RefreshToken.objects.filter(family=token.family, revoked_at__isnull=True).update(
                 revoked_at=now
             )
-            user_access_changed_on_commit(user_id=token.user_id)
+            user_access_changed_record(user_id=token.user_id)
         elif token.user.is_active:
             token.used_at = now
             token.save(update_fields=["used_at"])
@@ -157,7 +157,7 @@ def session_logout(*, refresh_token: str, now: datetime) -> None:
         RefreshToken.objects.filter(family=token.family, revoked_at__isnull=True).update(
             revoked_at=now
         )
-        user_access_changed_on_commit(user_id=token.user_id)
+        user_access_changed_record(user_id=token.user_id)
 
 
 def user_change_password(
@@ -173,7 +173,7 @@ def user_change_password(
         user.tokens_valid_after = now.replace(microsecond=0)
         user.save(update_fields=["password", "tokens_valid_after"])
         RefreshToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
-        user_access_changed_on_commit(user_id=user.pk)
+        user_access_changed_record(user_id=user.pk)
         return _session_issue(user=user, family=uuid.uuid4(), now=now)
 
 
@@ -187,7 +187,7 @@ def user_deactivate(*, user_id, now: datetime) -> User:
             user.is_active = False
             user.save(update_fields=["is_active"])
         RefreshToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
-        user_access_changed_on_commit(user_id=user.pk)
+        user_access_changed_record(user_id=user.pk)
     return user
 
 

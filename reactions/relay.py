@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from django.utils import timezone
 
+from accounts.revocation import USER_ACCESS_CHANGED_TOPIC, user_access_changed_broadcast
 from core.outbox import Consumer, outbox_relay
 from delivery.services.dispatch import DRIVER_ASSIGNED, NOBODY_TAKES_IT, OFFER_MADE
 from delivery.tasks import delivery_cancel_task, delivery_dispatch_task
@@ -93,6 +94,10 @@ CONSUMERS: dict[str, Iterable[Consumer]] = {
     ],
     STRIPE_EVENT_RECEIVED: [
         lambda payload: order_stripe_event_apply_task.delay(event_id=payload["event_id"])
+    ],
+    # Sessions ended or rights narrowed: that user's open sockets re-check, on every process.
+    USER_ACCESS_CHANGED_TOPIC: [
+        lambda payload: user_access_changed_broadcast(user_id=payload["user_id"])
     ],
 }
 

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from accounts.models import User
-from accounts.revocation import user_access_changed_on_commit
+from accounts.revocation import user_access_changed_record
 from core.errors import ValidationFailed
 from restaurants.errors import NotRestaurantStaff, RestaurantNotFound
 from restaurants.menu import menu_cache_invalidate
@@ -82,7 +82,7 @@ def restaurant_staff_remove(*, actor: User, restaurant_id, user_id) -> None:
         ).delete()
         if not deleted:
             raise RestaurantNotFound("Not on this restaurant's team.", field="userId")
-        user_access_changed_on_commit(user_id=user_id)
+        user_access_changed_record(user_id=user_id)
 
 
 def restaurant_set_accepting_orders(*, actor: User, restaurant_id, accepting: bool) -> Restaurant:

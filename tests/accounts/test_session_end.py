@@ -9,9 +9,10 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Role
-from accounts.revocation import user_access_changed_broadcast
+from accounts.revocation import USER_ACCESS_CHANGED_TOPIC
 from accounts.services import user_deactivate
 from accounts.tokens import access_token_decode
+from core.models import OutboxMessage
 from tests.accounts.test_sign_in import LOGIN, LOGOUT, ME, REFRESH
 from tests.admin_forms import change_form_data
 from tests.factories import DEFAULT_PASSWORD, AdminFactory, CustomerFactory
@@ -77,20 +78,15 @@ def test_the_session_check_costs_no_extra_query(gql, django_assert_num_queries):
         assert me(gql, session["accessToken"]) is not None
 
 
-def nudged_users(callbacks) -> list:
-    return [
-        callback.keywords["user_id"]
-        for callback in callbacks
-        if getattr(callback, "func", None) is user_access_changed_broadcast
-    ]
+def nudged_users() -> list[str]:
+    messages = OutboxMessage.objects.filter(topic=USER_ACCESS_CHANGED_TOPIC)
+    return [payload["user_id"] for payload in messages.values_list("payload", flat=True)]
 
 
 @pytest.mark.parametrize(
     ("change", "ends_sessions"), [({"is_active": False}, True), ({"role": Role.DRIVER}, False)]
 )
-def test_saving_a_user_in_the_admin_tells_their_open_sockets(
-    gql, client, django_capture_on_commit_callbacks, change, ends_sessions
-):
+def test_saving_a_user_in_the_admin_tells_their_open_sockets(gql, client, change, ends_sessions):
     user = AdminFactory(email="ops@example.test")
     session = sign_in(gql, user)
     client.force_login(AdminFactory())
@@ -101,9 +97,8 @@ def test_saving_a_user_in_the_admin_tells_their_open_sockets(
     if change.get("is_active", True):
         data["is_active"] = "on"
 
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = client.post(url, data)
+    response = client.post(url, data)
 
     assert response.status_code == 302, response.context["adminform"].form.errors
-    assert user.pk in nudged_users(callbacks)
+    assert str(user.pk) in nudged_users()
     assert (me(gql, session["accessToken"]) is None) is ends_sessions

@@ -8,21 +8,29 @@ changes made while Redis was away.
 """
 
 import time
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 from websockets.exceptions import ConnectionClosed
 
-from graphql_api.websocket import CLOSE_LIVE_UPDATES_UNAVAILABLE
+from accounts.revocation import USER_ACCESS_CHANGED_TOPIC
+from core.models import OutboxMessage
+from core.outbox import CLAIM_SECONDS, outbox_relay
+from graphql_api.websocket import CLOSE_LIVE_UPDATES_UNAVAILABLE, CLOSE_UNAUTHORIZED
 from orders.models import OrderStatus
+from reactions.relay import CONSUMERS
 from tests.factories import OrderFactory, RestaurantFactory, RestaurantStaffFactory
 from tests.live.helpers import (
     MARK_READY,
     ORDER_UPDATED,
     RESTAURANT_ORDERS,
+    REVOCATION_SECONDS,
     bearer,
     global_id,
     next_data,
+    sign_in,
     snapshot,
     timed_close,
     token_of,
@@ -31,6 +39,8 @@ from tests.live.redis_proxy import RedisProxy
 from tests.live_servers import graphql_socket, live_servers
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.integration]
+
+LOGOUT = "mutation ($t: String!) { logout(input: {refreshToken: $t}) { ok errors { code } } }"
 
 # Above channels_redis's 5 s blocking read, as it must be; short so a stalled link shows soon.
 SOCKET_TIMEOUT_SECONDS = 6
@@ -175,3 +185,39 @@ def test_a_stalled_link_is_noticed_within_the_socket_timeout(servers_via_proxy, 
         next_data(customer)
         first.graphql(MARK_READY, {"id": global_id("Order", order.pk)}, token_of(staff))
         assert next_data(customer)["orderUpdated"]["status"] == "READY_FOR_PICKUP"
+
+
+@pytest.fixture
+def mixed_servers(proxy, servers):
+    """One server behind the proxy (the session's pair reaches Redis directly)."""
+    env = {
+        "CHANNEL_LAYER_REDIS_URL": proxy.url,
+        "CHANNEL_LAYER_SOCKET_TIMEOUT_SECONDS": str(SOCKET_TIMEOUT_SECONDS),
+    }
+    with live_servers(1, env=env) as (behind_proxy,):
+        yield behind_proxy, servers[0]
+
+
+def test_a_revocation_that_cannot_reach_redis_at_commit_is_sent_by_the_sweep(mixed_servers, proxy):
+    """The session ends on a process that lost Redis; the user's socket on a healthy process is
+    closed once the outbox sweep relays the nudge (never left open until the token expires)."""
+    cut_off, healthy = mixed_servers
+    order = OrderFactory(status=OrderStatus.PLACED)
+    session = sign_in(healthy, order.customer)
+    with graphql_socket(healthy, bearer(session["accessToken"])) as ws:
+        ws.subscribe("1", ORDER_UPDATED, {"id": global_id("Order", order.pk)})
+        next_data(ws)
+
+        proxy.cut()
+        result = cut_off.graphql(LOGOUT, {"t": session["refreshToken"]})
+        assert result["data"]["logout"]["ok"] is True  # the session has ended regardless
+        ws.assert_silent(1)  # the nudge could not be published
+        assert OutboxMessage.objects.filter(
+            topic=USER_ACCESS_CHANGED_TOPIC, relayed_at__isnull=True
+        ).exists()
+
+        proxy.restore()
+        # The sweep beat runs every 10 s, once the failed attempt's claim has lapsed.
+        outbox_relay(consumers=CONSUMERS, now=timezone.now() + timedelta(seconds=CLAIM_SECONDS))
+        code, reason, _ = timed_close(ws, timeout=REVOCATION_SECONDS)
+        assert code == CLOSE_UNAUTHORIZED, (code, reason)
