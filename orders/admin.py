@@ -7,7 +7,7 @@ from core.admin import ReadOnlyInline
 from core.errors import DomainError
 from orders.models import Order, OrderEvent, OrderLine
 from orders.services.actions import order_cancel
-from payments.services import payment_refund
+from payments.services import payment_refund_rest
 
 
 class OrderLineInline(ReadOnlyInline):
@@ -67,9 +67,8 @@ class OrderAdmin(admin.ModelAdmin):
             request,
             queryset,
             "refunded",
-            lambda order_id: payment_refund(
+            lambda order_id: payment_refund_rest(
                 order_id=order_id,
-                amount=None,
                 reason="Refunded by an admin",
                 actor=request.user,
                 now=now,

@@ -8,6 +8,7 @@ from django.utils import timezone
 class OrderStatus(models.TextChoices):
     PENDING_PAYMENT = "PENDING_PAYMENT", "Pending payment"
     PLACED = "PLACED", "Placed"
+    ACCEPTING = "ACCEPTING", "Accepting (the card is being charged)"
     ACCEPTED = "ACCEPTED", "Accepted"
     READY_FOR_PICKUP = "READY_FOR_PICKUP", "Ready for pickup"
     PICKED_UP = "PICKED_UP", "Picked up"

@@ -56,7 +56,9 @@ def order_transition(
         from_status = order.status
         order.status = to_status
         order.status_changed_at = now
-        setattr(order, transitions.TIMESTAMP_FIELD[to_status], now)
+        stamp = transitions.TIMESTAMP_FIELD.get(to_status)
+        if stamp and getattr(order, stamp) is None:  # back to PLACED keeps the first placed_at
+            setattr(order, stamp, now)
         order.save()
         allowed = transitions.ALLOWED[(from_status, to_status)]
         event = OrderEvent.objects.create(
@@ -121,7 +123,7 @@ def order_payment_voided(*, order_id, reason: str, now: datetime) -> Order:
             actor=None,
             now=now,
             reason=reason,
-            only_from={OrderStatus.PENDING_PAYMENT, OrderStatus.PLACED},
+            only_from={OrderStatus.PENDING_PAYMENT, OrderStatus.PLACED, OrderStatus.ACCEPTING},
         )
 
 

@@ -95,7 +95,7 @@ def test_the_event_log_refuses_updates_and_deletes():
 
 def test_deleting_an_actors_account_keeps_the_event_without_the_actor():
     staff = RestaurantStaffFactory()
-    order = OrderFactory(status=OrderStatus.PLACED, restaurant=staff.restaurant)
+    order = OrderFactory(status=OrderStatus.ACCEPTING, restaurant=staff.restaurant)
     order_transition(
         order_id=order.pk, to_status=OrderStatus.ACCEPTED, actor=staff.user, now=timezone.now()
     )
