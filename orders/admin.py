@@ -20,9 +20,18 @@ class OrderEventInline(ReadOnlyInline):
     """The append-only history (PostgreSQL refuses edits too)."""
 
     model = OrderEvent
-    fields = ["created_at", "from_status", "to_status", "actor", "actor_role", "reason", "data"]
+    fields = [
+        "sequence",
+        "created_at",
+        "from_status",
+        "to_status",
+        "actor",
+        "actor_role",
+        "reason",
+        "data",
+    ]
     readonly_fields = fields
-    ordering = ["created_at"]
+    ordering = ["sequence"]
 
 
 @admin.register(Order)

@@ -84,7 +84,9 @@ def test_the_cancel_action_goes_through_the_status_machine(admin_browser):
 
 def test_the_event_log_refuses_updates_and_deletes():
     order = OrderFactory(status=OrderStatus.PLACED)
-    event = OrderEvent.objects.create(order=order, to_status="PLACED", actor_role="SYSTEM")
+    event = OrderEvent.objects.create(
+        order=order, to_status="PLACED", actor_role="SYSTEM", sequence=1
+    )
 
     with pytest.raises(IntegrityError), transaction.atomic():
         OrderEvent.objects.filter(pk=event.pk).update(reason="rewritten")

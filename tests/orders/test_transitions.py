@@ -3,7 +3,7 @@
 import threading
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from orders.errors import InvalidTransition, OrderNotFound
@@ -226,3 +226,28 @@ def test_two_staff_accepting_at_once_exactly_one_wins():
 
     assert sorted(outcomes) == ["accepted", "refused"]
     assert OrderEvent.objects.filter(order=order, to_status=OrderStatus.ACCEPTING).count() == 1
+
+
+def test_events_of_one_transaction_keep_the_order_they_happened_in(placed_order):
+    """Checkout writes the creation and the placement with the same `now`: the sequence, not
+    the timestamp, tells which came first."""
+    now = timezone.now()
+    staff = staff_of(placed_order)
+    with transaction.atomic():
+        order_transition(
+            order_id=placed_order.pk, to_status=OrderStatus.ACCEPTING, actor=staff, now=now
+        )
+        order_transition(
+            order_id=placed_order.pk, to_status=OrderStatus.ACCEPTED, actor=staff, now=now
+        )
+        order_transition(
+            order_id=placed_order.pk, to_status=OrderStatus.READY_FOR_PICKUP, actor=staff, now=now
+        )
+
+    events = list(placed_order.events.all())
+    assert [event.sequence for event in events] == [1, 2, 3]
+    assert [event.to_status for event in events] == [
+        OrderStatus.ACCEPTING,
+        OrderStatus.ACCEPTED,
+        OrderStatus.READY_FOR_PICKUP,
+    ]
