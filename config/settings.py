@@ -234,6 +234,7 @@ CELERY_TASK_ROUTES = {
     "payments.*": {"queue": "payments"},
     "orders.stripe_event_apply": {"queue": "payments"},
     "orders.payments_reconcile": {"queue": "payments"},
+    "orders.acceptances_resume": {"queue": "payments"},
 }
 # Periodic work (celery beat). Dispatch: unanswered offers move on within seconds of expiring, and
 # deliveries waiting for a driver are retried once their back-off has passed. The outbox sweep
@@ -244,6 +245,7 @@ CELERY_BEAT_SCHEDULE = {
     "deliveries-redispatch-due": {"task": "delivery.redispatch_due", "schedule": 15.0},
     "payments-reconcile": {"task": "orders.payments_reconcile", "schedule": 300.0},
     "orders-expire-unpaid": {"task": "orders.expire_unpaid", "schedule": 60.0},
+    "orders-acceptances-resume": {"task": "orders.acceptances_resume", "schedule": 15.0},
     "accounts-purge-refresh-tokens": {
         "task": "accounts.purge_refresh_tokens",
         "schedule": 24 * 3600.0,

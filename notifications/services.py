@@ -46,6 +46,8 @@ def order_event_notify(*, event_id) -> list[Notification]:
     )
     order = event.order
     if event.to_status == OrderStatus.PLACED:
+        if event.from_status != OrderStatus.PENDING_PAYMENT:
+            return []  # back from ACCEPTING: the person accepting was told at once
         staff = restaurant_team(order.restaurant_id)
         return _notify(staff, messages.for_restaurant_new_order(order), order, str(event.pk))
     message = messages.for_customer(order, event.to_status, event.reason)

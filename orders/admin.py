@@ -7,7 +7,7 @@ from core.admin import ReadOnlyInline
 from core.errors import DomainError
 from orders.models import Order, OrderEvent, OrderLine
 from orders.services.actions import order_cancel
-from payments.services import payment_refund
+from payments.services import payment_refund_rest
 
 
 class OrderLineInline(ReadOnlyInline):
@@ -20,9 +20,18 @@ class OrderEventInline(ReadOnlyInline):
     """The append-only history (PostgreSQL refuses edits too)."""
 
     model = OrderEvent
-    fields = ["created_at", "from_status", "to_status", "actor", "actor_role", "reason", "data"]
+    fields = [
+        "sequence",
+        "created_at",
+        "from_status",
+        "to_status",
+        "actor",
+        "actor_role",
+        "reason",
+        "data",
+    ]
     readonly_fields = fields
-    ordering = ["created_at"]
+    ordering = ["sequence"]
 
 
 @admin.register(Order)
@@ -67,9 +76,8 @@ class OrderAdmin(admin.ModelAdmin):
             request,
             queryset,
             "refunded",
-            lambda order_id: payment_refund(
+            lambda order_id: payment_refund_rest(
                 order_id=order_id,
-                amount=None,
                 reason="Refunded by an admin",
                 actor=request.user,
                 now=now,

@@ -8,6 +8,7 @@ from django.utils import timezone
 class OrderStatus(models.TextChoices):
     PENDING_PAYMENT = "PENDING_PAYMENT", "Pending payment"
     PLACED = "PLACED", "Placed"
+    ACCEPTING = "ACCEPTING", "Accepting (the card is being charged)"
     ACCEPTED = "ACCEPTED", "Accepted"
     READY_FOR_PICKUP = "READY_FOR_PICKUP", "Ready for pickup"
     PICKED_UP = "PICKED_UP", "Picked up"
@@ -65,6 +66,8 @@ class Order(models.Model):
     )
     estimated_delivery_at = models.DateTimeField(null=True, blank=True)
     status_changed_at = models.DateTimeField(default=timezone.now)
+    # The sequence number of the order's latest event: the next one is this plus one.
+    last_event_sequence = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]
@@ -142,9 +145,15 @@ class OrderEvent(models.Model):
     reason = models.CharField(max_length=500, blank=True)
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # 1, 2, 3... per order, in the order the events happened: events written in one
+    # transaction share a timestamp, and clocks of two processes disagree; this does not.
+    sequence = models.PositiveIntegerField()
 
     class Meta:
-        ordering = ["created_at"]
+        ordering = ["order", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "sequence"], name="event_sequence_per_order")
+        ]
         indexes = [
             models.Index(fields=["order", "created_at"], name="event_order_created_idx"),
             models.Index(fields=["to_status", "created_at"], name="event_status_created_idx"),

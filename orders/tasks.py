@@ -30,3 +30,10 @@ def orders_payments_reconcile_task(**_) -> dict:
     from orders.services.payments import orders_payments_reconcile
 
     return orders_payments_reconcile(now=timezone.now())
+
+
+@shared_task(name="orders.acceptances_resume", ignore_result=True, **PAYMENT_RETRY)
+def orders_acceptances_resume_task(**_) -> int:
+    from orders.services.acceptance import orders_acceptances_resume
+
+    return orders_acceptances_resume(now=timezone.now())

@@ -13,7 +13,13 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     (S.PENDING_PAYMENT, S.PLACED): frozenset({R.SYSTEM}),
     (S.PENDING_PAYMENT, S.PAYMENT_FAILED): frozenset({R.SYSTEM}),
     (S.PENDING_PAYMENT, S.CANCELLED): frozenset({R.CUSTOMER, R.ADMIN, R.SYSTEM}),
-    (S.PLACED, S.ACCEPTED): frozenset({R.RESTAURANT_STAFF, R.ADMIN}),
+    # Acceptance charges the card outside any lock: ACCEPTING while Stripe is asked, then
+    # ACCEPTED once it confirms the capture, or PLACED again when it refuses. Nobody rejects or
+    # cancels an order whose charge is in flight.
+    (S.PLACED, S.ACCEPTING): frozenset({R.RESTAURANT_STAFF, R.ADMIN}),
+    (S.ACCEPTING, S.ACCEPTED): frozenset({R.RESTAURANT_STAFF, R.ADMIN, R.SYSTEM}),
+    (S.ACCEPTING, S.PLACED): frozenset({R.RESTAURANT_STAFF, R.ADMIN, R.SYSTEM}),
+    (S.ACCEPTING, S.CANCELLED): frozenset({R.SYSTEM}),
     (S.PLACED, S.REJECTED): frozenset({R.RESTAURANT_STAFF, R.ADMIN}),
     (S.PLACED, S.CANCELLED): frozenset({R.CUSTOMER, R.RESTAURANT_STAFF, R.ADMIN, R.SYSTEM}),
     (S.ACCEPTED, S.READY_FOR_PICKUP): frozenset({R.RESTAURANT_STAFF, R.ADMIN}),

@@ -6,7 +6,7 @@ from django.utils import timezone
 from core.admin import ReadOnlyAdmin
 from core.errors import DomainError
 from payments.models import Payment, Refund, StripeEvent
-from payments.services import payment_refund, stripe_event_requeue
+from payments.services import payment_refund_rest, stripe_event_requeue
 
 
 class RefundInline(admin.TabularInline):
@@ -40,9 +40,8 @@ class PaymentAdmin(ReadOnlyAdmin):
     def refund_remaining(self, request, queryset):
         for payment in queryset:
             try:
-                payment_refund(
+                payment_refund_rest(
                     order_id=payment.order_id,
-                    amount=None,
                     reason="Refunded by staff in admin",
                     actor=request.user,
                     now=timezone.now(),

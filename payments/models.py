@@ -79,7 +79,8 @@ class Refund(models.Model):
     reason = models.CharField(max_length=500, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     stripe_refund_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
-    idempotency_key = models.CharField(max_length=255, unique=True)
+    # The caller's key, unique per payment: a repeat returns the first refund.
+    idempotency_key = models.CharField(max_length=255)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -89,11 +90,19 @@ class Refund(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(amount__gt=0), name="refund_amount_positive")
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="refund_amount_positive"),
+            models.UniqueConstraint(
+                fields=["payment", "idempotency_key"], name="refund_once_per_key_per_payment"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"refund {self.amount} of {self.payment_id} ({self.status})"
+
+    @property
+    def stripe_idempotency_key(self) -> str:
+        """Stripe's keys are account-wide; ours are per payment."""
+        return f"refund-{self.payment_id}-{self.idempotency_key}"
 
 
 class StripeEvent(models.Model):

@@ -22,24 +22,15 @@ RETRY = {
 }
 
 
-@shared_task(name="payments.payment_release", ignore_result=True, **RETRY)
-def payment_release_task(*, order_id, **_) -> None:
-    from payments.services import payment_release
-
-    payment_release(order_id=order_id, now=timezone.now())
-
-
-@shared_task(name="payments.payment_refund", ignore_result=True, **RETRY)
-def payment_refund_task(*, order_id, reason: str, idempotency_key: str, actor_id=None, **_):
-    """The rest of a captured payment, for an order cancelled after acceptance."""
+@shared_task(name="payments.payment_return", ignore_result=True, **RETRY)
+def payment_return_task(*, order_id, reason: str = "", actor_id=None, **_) -> None:
+    """Give back what a closed order's payments hold: release holds, refund captures."""
     from accounts.selectors import user_by_id
-    from payments.services import payment_refund
+    from payments.services import payment_return
 
-    payment_refund(
+    payment_return(
         order_id=order_id,
-        amount=None,
         reason=reason,
         actor=user_by_id(actor_id) if actor_id else None,
         now=timezone.now(),
-        idempotency_key=idempotency_key,
     )

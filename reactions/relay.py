@@ -24,10 +24,10 @@ from notifications.tasks import (
 from orders.live_updates import delivery_changed_broadcast, order_updated_broadcast
 from orders.models import OrderEvent, OrderStatus
 from orders.services.lifecycle import ORDER_EVENT_RECORDED
-from orders.services.payments import order_needs_refund_after
+from orders.services.payments import MONEY_TO_RETURN
 from orders.tasks import order_stripe_event_apply_task
 from payments.services import REFUND_SUCCEEDED, STRIPE_EVENT_RECEIVED
-from payments.tasks import payment_refund_task, payment_release_task
+from payments.tasks import payment_return_task
 
 
 def _order_event(payload: dict) -> None:
@@ -50,24 +50,13 @@ def _order_event(payload: dict) -> None:
         delivery_dispatch_task.delay(order_id=order_id)
     elif to_status == OrderStatus.CANCELLED:
         delivery_cancel_task.delay(order_id=order_id)
-    if to_status in (OrderStatus.CANCELLED, OrderStatus.REJECTED):
-        _money_back(event, order_id=order_id)
-
-
-def _money_back(event: dict, *, order_id: str) -> None:
-    """A closed order keeps nothing: a hold is let go, a captured card refunded in full."""
-    if event["to_status"] == OrderStatus.CANCELLED and order_needs_refund_after(
-        event["from_status"]
-    ):
-        payment_refund_task.delay(
+    if to_status in (OrderStatus.CANCELLED, OrderStatus.REJECTED, OrderStatus.PAYMENT_FAILED):
+        # A closed order keeps nothing: whatever its payments hold then is given back.
+        payment_return_task.delay(
             order_id=order_id,
             reason=_event_reason(event["id"]),
             actor_id=str(event["actor_id"]) if event["actor_id"] else None,
-            # One refund per cancellation, however often this runs.
-            idempotency_key=f"cancel-refund-{order_id}",
         )
-    else:
-        payment_release_task.delay(order_id=order_id)
 
 
 def _event_reason(event_id) -> str:
@@ -92,6 +81,7 @@ CONSUMERS: dict[str, Iterable[Consumer]] = {
     REFUND_SUCCEEDED: [
         lambda payload: notify_order_refund_task.delay(refund_id=payload["refund_id"])
     ],
+    MONEY_TO_RETURN: [lambda payload: payment_return_task.delay(order_id=payload["order_id"])],
     STRIPE_EVENT_RECEIVED: [
         lambda payload: order_stripe_event_apply_task.delay(event_id=payload["event_id"])
     ],

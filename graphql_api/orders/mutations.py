@@ -19,7 +19,8 @@ from graphql_api.orders.inputs import (
 )
 from graphql_api.orders.types import OrderType
 from graphql_api.payments.types import CheckoutPayment, payment_payload
-from orders.services.actions import order_accept, order_cancel, order_mark_ready, order_reject
+from orders.services.acceptance import order_accept
+from orders.services.actions import order_cancel, order_mark_ready, order_reject
 from orders.services.checkout import CartLine, order_place
 
 
@@ -77,15 +78,21 @@ class OrdersMutation:
         )
         return OrderPayload(order=order, errors=[])
 
-    @mutation(description="The restaurant takes the order; the card is charged.")
+    @mutation(
+        description="The restaurant takes the order and the card is charged: ACCEPTED once "
+        "Stripe confirms; ACCEPTING with PAYMENT_UNAVAILABLE while the charge is being confirmed."
+    )
     def accept_order(self, info: Info, input: AcceptOrderInput) -> OrderPayload:
-        order = order_accept(
+        acceptance = order_accept(
             order_id=order_id_or_raise(input.order_id),
             actor=require_user(info),
             preparation_minutes=input.preparation_minutes,
             now=timezone.now(),
         )
-        return OrderPayload(order=order, errors=[])
+        return OrderPayload(
+            order=acceptance.order,
+            errors=[UserError.from_domain(notice) for notice in acceptance.notices],
+        )
 
     @mutation(description="The restaurant declines the order; the card is released.")
     def reject_order(self, info: Info, input: RejectOrderInput) -> OrderPayload:

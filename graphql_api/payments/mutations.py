@@ -23,6 +23,10 @@ class ConfirmPaymentInput:
 @strawberry.input
 class RefundOrderInput:
     order_id: strawberry.ID
+    idempotency_key: str = strawberry.field(
+        description="Chosen by the client, 8 to 100 characters: a retry with the same key "
+        "returns the first refund instead of refunding again."
+    )
     amount: int | None = strawberry.field(
         default=None, description="Minor units; empty refunds everything not yet refunded."
     )
@@ -62,6 +66,7 @@ class PaymentsMutation:
             actor=require_user(info),
             amount=input.amount,
             reason=input.reason,
+            idempotency_key=input.idempotency_key,
             now=timezone.now(),
         )
         return RefundOrderPayload(

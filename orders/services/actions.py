@@ -1,10 +1,10 @@
-"""What the restaurant and the customer do to an order: accept, reject, mark ready, cancel.
+"""What the restaurant and the customer do to an order: reject, mark ready, cancel (accepting,
+which charges the card, is `orders.services.acceptance`).
 
-Each goes through `order_transition` (lock, check, event, outbox). Money follows the move: the
-card is captured inside the acceptance (a failed capture leaves the order PLACED); after a
-rejection or cancellation the authorisation is voided, or the captured amount refunded, by the
-reaction to the order's event (`reactions`), so a broker outage at commit delays it, never
-loses it.
+Each goes through `order_transition` (lock, check, event, outbox). Money follows the move: after
+a rejection or cancellation the reaction to the order's event (`reactions`) gives back whatever
+the payments hold (a hold is released, a capture refunded), so a broker outage at commit delays
+it, never loses it.
 """
 
 import logging
@@ -14,37 +14,10 @@ from accounts.models import User
 from core.errors import ValidationFailed
 from orders.models import Order, OrderStatus
 from orders.services.lifecycle import order_transition
-from orders.services.timing import order_estimated_delivery_at
-from payments.services import payment_capture
 
 logger = logging.getLogger(__name__)
 
-PREPARATION_MINUTES_MIN, PREPARATION_MINUTES_MAX = 5, 180
 REASON_MAX_LENGTH = 500
-
-
-def order_accept(*, order_id, actor: User, preparation_minutes: int, now: datetime) -> Order:
-    if not PREPARATION_MINUTES_MIN <= preparation_minutes <= PREPARATION_MINUTES_MAX:
-        raise ValidationFailed(
-            f"Preparation takes {PREPARATION_MINUTES_MIN} to {PREPARATION_MINUTES_MAX} minutes.",
-            field="preparationMinutes",
-        )
-
-    def accept(order: Order) -> None:
-        order.preparation_minutes = preparation_minutes
-        order.estimated_delivery_at = order_estimated_delivery_at(
-            order, preparation_minutes=preparation_minutes, now=now
-        )
-        payment_capture(order_id=order.pk, now=now)
-
-    return order_transition(
-        order_id=order_id,
-        to_status=OrderStatus.ACCEPTED,
-        actor=actor,
-        now=now,
-        data={"preparationMinutes": preparation_minutes},
-        apply=accept,
-    )
 
 
 def order_reject(*, order_id, actor: User, reason: str, now: datetime) -> Order:

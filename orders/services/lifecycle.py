@@ -56,7 +56,10 @@ def order_transition(
         from_status = order.status
         order.status = to_status
         order.status_changed_at = now
-        setattr(order, transitions.TIMESTAMP_FIELD[to_status], now)
+        order.last_event_sequence += 1
+        stamp = transitions.TIMESTAMP_FIELD.get(to_status)
+        if stamp and getattr(order, stamp) is None:  # back to PLACED keeps the first placed_at
+            setattr(order, stamp, now)
         order.save()
         allowed = transitions.ALLOWED[(from_status, to_status)]
         event = OrderEvent.objects.create(
@@ -68,6 +71,7 @@ def order_transition(
             reason=reason[:500],
             data=data or {},
             created_at=now,
+            sequence=order.last_event_sequence,
         )
         outbox_publish(topic=ORDER_EVENT_RECORDED, payload={"event_id": str(event.pk)})
     return order
@@ -121,13 +125,16 @@ def order_payment_voided(*, order_id, reason: str, now: datetime) -> Order:
             actor=None,
             now=now,
             reason=reason,
-            only_from={OrderStatus.PENDING_PAYMENT, OrderStatus.PLACED},
+            only_from={OrderStatus.PENDING_PAYMENT, OrderStatus.PLACED, OrderStatus.ACCEPTING},
         )
 
 
 def order_initial_event(*, order: Order, actor: User, now: datetime) -> OrderEvent:
     """The first line of an order's history, written by checkout when the order is created."""
+    Order.objects.filter(pk=order.pk).update(last_event_sequence=1)
+    order.last_event_sequence = 1
     return OrderEvent.objects.create(
+        sequence=1,
         order=order,
         from_status="",
         to_status=order.status,

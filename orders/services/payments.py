@@ -14,8 +14,10 @@ from django.conf import settings
 from django.db import transaction
 
 from accounts.models import User
+from core.outbox import outbox_publish
 from orders.errors import OrderNotFound
-from orders.models import Order
+from orders.models import Order, OrderStatus
+from orders.services.acceptance import order_acceptance_complete
 from orders.services.lifecycle import (
     order_payment_authorized,
     order_payment_failed,
@@ -33,6 +35,7 @@ from payments.services import (
     payment_refund,
     payment_release,
     payments_authorized_before,
+    payments_holding_money,
     payments_reconcile,
     stripe_event_payment,
     stripe_event_process,
@@ -41,13 +44,24 @@ from restaurants.selectors import user_is_restaurant_owner
 
 logger = logging.getLogger(__name__)
 P = PaymentStatus
+CLOSED_STATUSES = (OrderStatus.CANCELLED, OrderStatus.REJECTED, OrderStatus.PAYMENT_FAILED)
+# Outbox topic: a closed order's payment holds money (payload: order_id); it is given back.
+MONEY_TO_RETURN = "orders.money_to_return"
 
 
 def order_follow_payment(*, order_id, now: datetime) -> Order:
-    """Move the order to where its latest payment says it is (forward only)."""
+    """Move the order to where its latest payment says it is (forward only). A closed order
+    whose card turns out charged (a capture learnt of late) gives the money back."""
     payment = Payment.objects.filter(order_id=order_id).order_by("-created_at").first()
     if payment is None:
         return Order.objects.get(pk=order_id)
+    if payment.status == P.CAPTURED:
+        status = Order.objects.values_list("status", flat=True).get(pk=order_id)
+        if status == OrderStatus.ACCEPTING:
+            return order_acceptance_complete(order_id=order_id, actor=None, now=now)
+        if status in CLOSED_STATUSES:
+            outbox_publish(topic=MONEY_TO_RETURN, payload={"order_id": str(order_id)})
+            return Order.objects.get(pk=order_id)
     if payment.status in (P.AUTHORIZED, P.CAPTURED):
         return order_payment_authorized(
             order_id=order_id, now=now, data={"paymentId": str(payment.pk)}
@@ -106,7 +120,13 @@ def orders_payments_reconcile(*, now: datetime) -> dict[str, int]:
     for order_id in reconciled.order_ids:
         order_follow_payment(order_id=order_id, now=now)
     counts = {"synced": reconciled.synced, "refunds_sent": reconciled.refunds_sent}
-    counts.update(captured=0, released=0)
+    counts.update(captured=0, released=0, returned=0)
+    # Closed orders still holding money (a capture learnt of late, a lost release): give back.
+    for order_id in payments_holding_money(
+        order_ids=Order.objects.filter(status__in=CLOSED_STATUSES).values("pk")
+    ):
+        outbox_publish(topic=MONEY_TO_RETURN, payload={"order_id": str(order_id)})
+        counts["returned"] += 1
     cutoff = now - timedelta(hours=settings.PAYMENT_AUTHORIZATION_MAX_AGE_HOURS)
     for payment in payments_authorized_before(cutoff=cutoff):
         try:
@@ -125,18 +145,26 @@ def orders_payments_reconcile(*, now: datetime) -> dict[str, int]:
 
 
 def order_refund(
-    *, order_id, actor: User, amount: int | None, reason: str, now: datetime
+    *,
+    order_id,
+    actor: User,
+    amount: int | None,
+    reason: str,
+    idempotency_key: str,
+    now: datetime,
 ) -> Refund:
-    """`refundOrder`: admins and the restaurant's owners and managers only."""
+    """`refundOrder`: admins and the restaurant's owners and managers only. One key, one
+    refund: a client retrying a refund whose answer it lost gets the first one back."""
     restaurant_id = (
         Order.objects.filter(pk=order_id).values_list("restaurant_id", flat=True).first()
     )
     if restaurant_id is None or not user_is_restaurant_owner(actor, restaurant_id):
         raise OrderNotFound()
-    return payment_refund(order_id=order_id, amount=amount, reason=reason, actor=actor, now=now)
-
-
-def order_needs_refund_after(from_status: str) -> bool:
-    """Whether leaving `from_status` for CANCELLED gives money back (it was captured) rather
-    than letting go of a hold."""
-    return from_status in CARD_CAPTURED_STATUSES
+    return payment_refund(
+        order_id=order_id,
+        amount=amount,
+        reason=reason,
+        actor=actor,
+        now=now,
+        idempotency_key=idempotency_key,
+    )

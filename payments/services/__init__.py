@@ -9,8 +9,18 @@ from payments.services.charges import (
     payment_for_order,
     payment_release,
 )
-from payments.services.reconcile import payments_authorized_before, payments_reconcile
-from payments.services.refunds import REFUND_SUCCEEDED, payment_refund, refund_send
+from payments.services.reconcile import (
+    payments_authorized_before,
+    payments_holding_money,
+    payments_reconcile,
+)
+from payments.services.refunds import (
+    REFUND_SUCCEEDED,
+    payment_refund,
+    payment_refund_rest,
+    payment_return,
+    refund_send,
+)
 from payments.services.settle import PaymentResult, payment_settle
 from payments.services.webhooks import (
     STRIPE_EVENT_RECEIVED,
@@ -30,9 +40,12 @@ __all__ = [
     "payment_create",
     "payment_for_order",
     "payment_refund",
+    "payment_refund_rest",
     "payment_release",
+    "payment_return",
     "payment_settle",
     "payments_authorized_before",
+    "payments_holding_money",
     "payments_reconcile",
     "refund_send",
     "stripe_event_payment",

@@ -139,47 +139,43 @@ def payment_confirm(*, payment_id, now: datetime) -> PaymentResult:
 
 
 def payment_capture(*, order_id, now: datetime) -> Payment:
-    """Take the authorised money; called inside acceptOrder's transaction, order row locked.
+    """Take the authorised money, as Stripe confirms it. No row is locked while Stripe is asked.
 
-    Raises PaymentCaptureFailed so the acceptance rolls back and the order stays PLACED.
+    Asking again is safe (one Idempotency-Key per payment, and an intent captured already is
+    read back), so a ledger that already says CAPTURED is confirmed by Stripe, never trusted
+    alone. Raises PaymentCaptureFailed when Stripe refused (nothing was taken) and
+    PaymentUnavailable when nobody knows (Stripe may have captured: ask again later).
     """
     payment = (
-        Payment.objects.select_for_update()
-        .filter(order_id=order_id, status__in=(S.AUTHORIZED, S.CAPTURED))
+        Payment.objects.filter(order_id=order_id, status__in=(S.AUTHORIZED, S.CAPTURED))
         .order_by("-created_at")
         .first()
     )
     if payment is None:
         raise PaymentCaptureFailed("The order has no authorised payment to capture.")
-    if payment.status == S.CAPTURED:
-        return payment
     try:
-        intent = gateway.intent_capture(
+        with gateway.budget():
+            intent = _captured(payment)
+    except gateway.GatewayUnavailable as error:
+        raise PaymentUnavailable(
+            "The payment service did not answer; the charge is being confirmed."
+        ) from error
+    if intent.status != "succeeded":
+        payment_settle(payment_id=payment.pk, intent=intent, now=now)
+        raise PaymentCaptureFailed("The card could not be charged.")
+    return payment_settle(payment_id=payment.pk, intent=intent, now=now)
+
+
+def _captured(payment: Payment) -> gateway.Intent:
+    try:
+        return gateway.intent_capture(
             payment.stripe_payment_intent_id,
             amount=payment.amount_authorized,
             idempotency_key=f"{payment.idempotency_key}-capture",
         )
-    except gateway.GatewayUnavailable as error:
-        raise PaymentCaptureFailed(
-            "The payment service is unreachable; try accepting again.", code="PAYMENT_UNAVAILABLE"
-        ) from error
-    except gateway.GatewayError as error:
+    except (gateway.GatewayRejected, gateway.CardDeclined):
         # Perhaps captured already by an attempt whose answer was lost: believe Stripe's state.
-        intent = _retrieve_or_none(payment.stripe_payment_intent_id)
-        if intent is None or intent.status != "succeeded":
-            raise PaymentCaptureFailed(f"The card could not be charged: {error.message}") from error
-    payment.status = S.CAPTURED
-    payment.amount_captured = intent.amount_received or payment.amount_authorized
-    payment.captured_at = payment.last_synced_at = now
-    payment.save()
-    return payment
-
-
-def _retrieve_or_none(intent_id: str) -> gateway.Intent | None:
-    try:
-        return gateway.intent_retrieve(intent_id)
-    except gateway.GatewayError:
-        return None
+        return gateway.intent_retrieve(payment.stripe_payment_intent_id)
 
 
 def payment_release(*, order_id, now: datetime) -> None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db.models import F, Q
 
 from payments import gateway
 from payments.models import Payment, PaymentStatus
@@ -48,3 +49,13 @@ def payments_reconcile(*, now: datetime) -> Reconciled:
 def payments_authorized_before(*, cutoff: datetime) -> list[Payment]:
     """Authorisations still uncaptured since before `cutoff` (Stripe keeps them ~7 days)."""
     return list(Payment.objects.filter(status=S.AUTHORIZED, authorized_at__lt=cutoff))
+
+
+def payments_holding_money(*, order_ids) -> list:
+    """Of these orders, those whose payments still hold the customer's money: a hold not
+    released, or a capture not fully refunded."""
+    holding = Payment.objects.filter(order_id__in=order_ids).filter(
+        Q(status__in=(S.CREATED, S.UNKNOWN, S.REQUIRES_ACTION, S.AUTHORIZED))
+        | Q(status=S.CAPTURED, amount_refunded__lt=F("amount_captured"))
+    )
+    return list(holding.values_list("order_id", flat=True).distinct())

@@ -16,6 +16,7 @@ from core.outbox import outbox_publish
 from payments import gateway
 from payments.errors import PaymentNotFound, PaymentUnavailable, RefundNotAllowed
 from payments.models import Payment, PaymentStatus, Refund
+from payments.services.charges import payment_release
 
 logger = logging.getLogger(__name__)
 REASON_MAX_LENGTH = 500
@@ -31,6 +32,9 @@ def refundable_amount(payment: Payment) -> int:
     return payment.amount_captured - payment.amount_refunded - pending
 
 
+IDEMPOTENCY_KEY_MIN_LENGTH, IDEMPOTENCY_KEY_MAX_LENGTH = 8, 100
+
+
 def payment_refund(
     *,
     order_id,
@@ -38,27 +42,51 @@ def payment_refund(
     reason: str,
     actor: User | None,
     now: datetime,
-    idempotency_key: str | None = None,
+    idempotency_key: str,
 ) -> Refund:
-    """Refund `amount` (None: everything still refundable) of the order's captured payment."""
+    """Refund `amount` (None: everything still refundable) of the order's captured payment.
+
+    One idempotency key is one refund of that payment, however often and however concurrently
+    it is asked for: a repeat returns the first refund."""
+    payment = (
+        Payment.objects.filter(order_id=order_id, status=PaymentStatus.CAPTURED)
+        .order_by("-created_at")
+        .first()
+    )
+    if payment is None:
+        raise PaymentNotFound("The order has no captured payment to refund.")
+    return _refund(
+        payment_id=payment.pk,
+        amount=amount,
+        reason=reason,
+        actor=actor,
+        now=now,
+        idempotency_key=idempotency_key,
+    )
+
+
+def _refund(
+    *, payment_id, amount: int | None, reason: str, actor, now: datetime, idempotency_key: str
+) -> Refund:
     reason = (reason or "").strip()
     if len(reason) > REASON_MAX_LENGTH:
         raise RefundNotAllowed(
             f"A reason has at most {REASON_MAX_LENGTH} characters.", field="reason"
         )
-    with transaction.atomic():
-        payment = (
-            Payment.objects.select_for_update()
-            .filter(order_id=order_id, status=PaymentStatus.CAPTURED)
-            .order_by("-created_at")
-            .first()
+    idempotency_key = (idempotency_key or "").strip()
+    if not IDEMPOTENCY_KEY_MIN_LENGTH <= len(idempotency_key) <= IDEMPOTENCY_KEY_MAX_LENGTH:
+        raise RefundNotAllowed(
+            f"The idempotency key must be {IDEMPOTENCY_KEY_MIN_LENGTH} to "
+            f"{IDEMPOTENCY_KEY_MAX_LENGTH} characters.",
+            field="idempotencyKey",
         )
-        if payment is None:
-            raise PaymentNotFound("The order has no captured payment to refund.")
-        if idempotency_key:
-            existing = payment.refunds.filter(idempotency_key=idempotency_key).first()
-            if existing is not None:
-                return existing
+    with transaction.atomic():
+        # The payment row serialises refunds of one payment: two requests with one key find
+        # each other here, and the amounts in flight are counted once.
+        payment = Payment.objects.select_for_update().get(pk=payment_id)
+        existing = payment.refunds.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
         available = refundable_amount(payment)
         amount = available if amount is None else amount
         if amount <= 0 or amount > available:
@@ -71,7 +99,7 @@ def payment_refund(
             amount=amount,
             reason=reason,
             requested_by=actor,
-            idempotency_key=idempotency_key or f"refund-{payment.pk}-{now.timestamp():.6f}",
+            idempotency_key=idempotency_key,
             created_at=now,
         )
     return refund_send(refund_id=refund.pk, now=now)
@@ -86,7 +114,7 @@ def refund_send(*, refund_id, now: datetime) -> Refund:
             intent_id=refund.payment.stripe_payment_intent_id,
             amount=refund.amount,
             metadata={"order_id": str(refund.payment.order_id), "refund_id": str(refund.pk)},
-            idempotency_key=refund.idempotency_key,
+            idempotency_key=refund.stripe_idempotency_key,
         )
     except gateway.GatewayUnavailable as error:
         logger.warning("refund %s not sent yet: %s", refund.pk, error.message)
@@ -129,3 +157,41 @@ def refunds_pending_resend(*, older_than: datetime, now: datetime) -> int:
         except (PaymentUnavailable, RefundNotAllowed):
             logger.warning("refund %s still not settled", refund_id)
     return sent
+
+
+def payment_refund_rest(*, order_id, reason: str, actor: User | None, now: datetime) -> Refund:
+    """Staff's "refund the rest": keyed by what was refunded when they asked, so two people
+    (or two clicks) refunding the rest of one payment at once make one refund."""
+    payment = (
+        Payment.objects.filter(order_id=order_id, status=PaymentStatus.CAPTURED)
+        .order_by("-created_at")
+        .first()
+    )
+    if payment is None:
+        raise PaymentNotFound("The order has no captured payment to refund.")
+    return _refund(
+        payment_id=payment.pk,
+        amount=None,
+        reason=reason,
+        actor=actor,
+        now=now,
+        idempotency_key=f"rest-after-{payment.amount_refunded}",
+    )
+
+
+def payment_return(*, order_id, reason: str, actor: User | None, now: datetime) -> None:
+    """An order that closed keeps none of the customer's money, whatever its payments became:
+    holds are let go, captured money is refunded in full (also a capture learnt of late).
+    Decided from each payment's state when this runs; safe to repeat."""
+    payment_release(order_id=order_id, now=now)
+    for payment in Payment.objects.filter(order_id=order_id, status=PaymentStatus.CAPTURED):
+        if refundable_amount(payment) > 0:
+            _refund(
+                payment_id=payment.pk,
+                amount=None,
+                reason=reason,
+                actor=actor,
+                now=now,
+                # One refund of what remains per payment, however often this runs.
+                idempotency_key=f"return-{payment.pk}",
+            )

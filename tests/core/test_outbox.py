@@ -65,7 +65,8 @@ def test_a_failing_consumer_leaves_the_message_for_the_next_sweep():
 @pytest.fixture
 def broker_unreachable():
     """Celery really publishing, to a broker port where nothing listens."""
-    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
+    keys = ("broker_url", "task_always_eager", "task_publish_retry", "broker_connection_timeout")
+    saved = {key: app.conf[key] for key in keys}
     app.conf.update(
         broker_url="amqp://guest:guest@127.0.0.1:1//",
         task_always_eager=False,
@@ -75,6 +76,9 @@ def broker_unreachable():
     yield
     app.conf.update(saved)
     app.pool.force_close_all()
+    # What Celery does after a fork: the next publisher builds pools for the restored broker.
+    app._pool = None
+    app.amqp._producer_pool = None
 
 
 def test_a_broker_outage_at_commit_delays_the_side_effects_instead_of_losing_them(

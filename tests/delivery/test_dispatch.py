@@ -285,7 +285,7 @@ def test_orders_that_no_longer_need_a_driver_get_none():
 
 def test_accepting_an_order_starts_dispatch(django_capture_on_commit_callbacks):
     driver = driver_at(1)
-    order = OrderFactory(status=OrderStatus.PLACED)
+    order = OrderFactory(status=OrderStatus.ACCEPTING)
     staff = RestaurantStaffFactory(restaurant=order.restaurant).user
 
     with django_capture_on_commit_callbacks(execute=True):

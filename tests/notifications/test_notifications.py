@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from notifications.models import Notification, NotificationPreference, NotificationSend
 from notifications.services import order_event_notify
-from orders.models import OrderStatus
+from orders.models import Order, OrderStatus
 from orders.services.lifecycle import order_transition
 from tests.factories import CustomerFactory, OrderFactory, RestaurantStaffFactory
 
@@ -31,6 +31,9 @@ def outbox(tmp_path, settings):
 
 
 def move(order, to_status, actor, capture, **fields):
+    if to_status == OrderStatus.ACCEPTED and order.status == OrderStatus.PLACED:
+        # Acceptance charges the card in between (orders.services.acceptance).
+        Order.objects.filter(pk=order.pk).update(status=OrderStatus.ACCEPTING)
     with capture(execute=True):
         return order_transition(
             order_id=order.pk, to_status=to_status, actor=actor, now=timezone.now(), **fields

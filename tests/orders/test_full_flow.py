@@ -60,7 +60,8 @@ def test_an_order_goes_from_checkout_to_delivered_through_the_api(gql):
     assert [(e["fromStatus"], e["toStatus"], e["actorRole"]) for e in seen["events"]] == [
         (None, "PENDING_PAYMENT", "CUSTOMER"),
         ("PENDING_PAYMENT", "PLACED", "SYSTEM"),
-        ("PLACED", "ACCEPTED", "RESTAURANT_STAFF"),
+        ("PLACED", "ACCEPTING", "RESTAURANT_STAFF"),
+        ("ACCEPTING", "ACCEPTED", "RESTAURANT_STAFF"),
         ("ACCEPTED", "READY_FOR_PICKUP", "RESTAURANT_STAFF"),
         ("READY_FOR_PICKUP", "PICKED_UP", "DRIVER"),
         ("PICKED_UP", "DELIVERED", "DRIVER"),

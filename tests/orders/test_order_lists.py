@@ -52,7 +52,9 @@ def rich_orders(count: int, **fields):
         OrderLineFactory.create_batch(
             2, order=order, options=[{"name": "Large", "priceDelta": 100}]
         )
-        OrderEvent.objects.create(order=order, to_status=order.status, actor_role="SYSTEM")
+        OrderEvent.objects.create(
+            order=order, to_status=order.status, actor_role="SYSTEM", sequence=1
+        )
         DeliveryFactory(order=order, driver=DriverFactory())
         orders.append(order)
     return orders

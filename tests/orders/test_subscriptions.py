@@ -79,11 +79,11 @@ def staff_of(order):
 
 
 def test_customer_sees_the_restaurant_accept_their_order(servers):
-    order = OrderFactory(status=OrderStatus.PLACED)
+    order = OrderFactory(status=OrderStatus.ACCEPTING)
     staff = staff_of(order)
     with graphql_socket(servers[0], {"Authorization": f"Bearer {token_of(order.customer)}"}) as ws:
         ws.subscribe("1", ORDER_UPDATED, {"id": global_id("Order", order.pk)})
-        assert next_payload(ws)["orderUpdated"]["status"] == "PLACED"
+        assert next_payload(ws)["orderUpdated"]["status"] == "ACCEPTING"
 
         started = time.monotonic()
         order_transition(
@@ -126,7 +126,7 @@ def test_a_bad_token_is_refused_when_connecting(servers):
 def test_each_subscription_on_a_socket_gets_only_its_own_order(servers):
     customer = CustomerFactory()
     first = OrderFactory(status=OrderStatus.PLACED, customer=customer)
-    second = OrderFactory(status=OrderStatus.PLACED, customer=customer)
+    second = OrderFactory(status=OrderStatus.ACCEPTING, customer=customer)
     with graphql_socket(servers[0], {"token": token_of(customer)}) as ws:
         ws.subscribe("first", ORDER_UPDATED, {"id": global_id("Order", first.pk)})
         ws.subscribe("second", ORDER_UPDATED, {"id": global_id("Order", second.pk)})

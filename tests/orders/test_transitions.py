@@ -3,7 +3,7 @@
 import threading
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from orders.errors import InvalidTransition, OrderNotFound
@@ -40,13 +40,13 @@ def test_staff_accepting_records_who_when_and_from_what(placed_order):
     now = timezone.now()
 
     order = order_transition(
-        order_id=placed_order.pk, to_status=OrderStatus.ACCEPTED, actor=staff, now=now
+        order_id=placed_order.pk, to_status=OrderStatus.ACCEPTING, actor=staff, now=now
     )
 
-    assert order.status == OrderStatus.ACCEPTED
-    assert order.accepted_at == now
+    assert order.status == OrderStatus.ACCEPTING
+    assert order.status_changed_at == now
     event = OrderEvent.objects.get(order=order)
-    assert (event.from_status, event.to_status) == (OrderStatus.PLACED, OrderStatus.ACCEPTED)
+    assert (event.from_status, event.to_status) == (OrderStatus.PLACED, OrderStatus.ACCEPTING)
     assert event.actor == staff
     assert event.actor_role == ActorRole.RESTAURANT_STAFF
     assert event.created_at == now
@@ -69,7 +69,7 @@ def test_customer_cannot_accept_their_own_order(placed_order):
     with pytest.raises(InvalidTransition):
         order_transition(
             order_id=placed_order.pk,
-            to_status=OrderStatus.ACCEPTED,
+            to_status=OrderStatus.ACCEPTING,
             actor=placed_order.customer,
             now=timezone.now(),
         )
@@ -136,7 +136,7 @@ def test_a_failing_apply_rolls_the_whole_move_back(placed_order):
     with pytest.raises(RuntimeError):
         order_transition(
             order_id=placed_order.pk,
-            to_status=OrderStatus.ACCEPTED,
+            to_status=OrderStatus.ACCEPTING,
             actor=staff_of(placed_order),
             now=timezone.now(),
             apply=capture_fails,
@@ -162,7 +162,7 @@ def test_side_effects_are_scheduled_only_on_commit(
     with django_capture_on_commit_callbacks() as callbacks, pytest.raises(InvalidTransition):
         order_transition(
             order_id=placed_order.pk,
-            to_status=OrderStatus.ACCEPTED,
+            to_status=OrderStatus.ACCEPTING,
             actor=staff_of(placed_order),
             now=timezone.now(),
         )
@@ -210,7 +210,7 @@ def test_two_staff_accepting_at_once_exactly_one_wins():
         barrier.wait()
         try:
             order_transition(
-                order_id=order.pk, to_status=OrderStatus.ACCEPTED, actor=user, now=timezone.now()
+                order_id=order.pk, to_status=OrderStatus.ACCEPTING, actor=user, now=timezone.now()
             )
             outcomes.append("accepted")
         except InvalidTransition:
@@ -225,4 +225,29 @@ def test_two_staff_accepting_at_once_exactly_one_wins():
         thread.join(timeout=30)
 
     assert sorted(outcomes) == ["accepted", "refused"]
-    assert OrderEvent.objects.filter(order=order, to_status=OrderStatus.ACCEPTED).count() == 1
+    assert OrderEvent.objects.filter(order=order, to_status=OrderStatus.ACCEPTING).count() == 1
+
+
+def test_events_of_one_transaction_keep_the_order_they_happened_in(placed_order):
+    """Checkout writes the creation and the placement with the same `now`: the sequence, not
+    the timestamp, tells which came first."""
+    now = timezone.now()
+    staff = staff_of(placed_order)
+    with transaction.atomic():
+        order_transition(
+            order_id=placed_order.pk, to_status=OrderStatus.ACCEPTING, actor=staff, now=now
+        )
+        order_transition(
+            order_id=placed_order.pk, to_status=OrderStatus.ACCEPTED, actor=staff, now=now
+        )
+        order_transition(
+            order_id=placed_order.pk, to_status=OrderStatus.READY_FOR_PICKUP, actor=staff, now=now
+        )
+
+    events = list(placed_order.events.all())
+    assert [event.sequence for event in events] == [1, 2, 3]
+    assert [event.to_status for event in events] == [
+        OrderStatus.ACCEPTING,
+        OrderStatus.ACCEPTED,
+        OrderStatus.READY_FOR_PICKUP,
+    ]

@@ -5,7 +5,8 @@ from django.utils import timezone
 
 from notifications.models import Notification
 from orders.models import OrderStatus
-from orders.services.actions import order_accept, order_cancel, order_reject
+from orders.services.acceptance import order_accept
+from orders.services.actions import order_cancel, order_reject
 from payments.models import Payment, PaymentStatus, Refund
 from restaurants.models import StaffRole
 from tests.factories import AdminFactory, RestaurantStaffFactory, StaffUserFactory
@@ -91,9 +92,21 @@ def test_owner_refunds_part_then_the_rest_and_no_more(gql, placed, localstripe):
     gql.login_as(owner)
     order_id = global_id("Order", payment.order_id)
 
-    part = gql.data(REFUND, {"input": {"orderId": order_id, "amount": 500, "reason": "Cold soup"}})
-    rest = gql.data(REFUND, {"input": {"orderId": order_id}})
-    more = gql.data(REFUND, {"input": {"orderId": order_id, "amount": 1}})
+    part = gql.data(
+        REFUND,
+        {
+            "input": {
+                "orderId": order_id,
+                "amount": 500,
+                "reason": "Cold soup",
+                "idempotencyKey": "refund-part-1",
+            }
+        },
+    )
+    rest = gql.data(REFUND, {"input": {"orderId": order_id, "idempotencyKey": "refund-rest-1"}})
+    more = gql.data(
+        REFUND, {"input": {"orderId": order_id, "amount": 1, "idempotencyKey": "refund-more-1"}}
+    )
 
     assert part["refundOrder"]["refund"] == {
         "amount": {"amount": 500, "currency": "EUR"},
@@ -114,7 +127,13 @@ def test_a_refund_above_what_was_captured_is_refused_and_nothing_is_sent(gql, pl
 
     result = gql.data(
         REFUND,
-        {"input": {"orderId": global_id("Order", payment.order_id), "amount": 10_000}},
+        {
+            "input": {
+                "orderId": global_id("Order", payment.order_id),
+                "amount": 10_000,
+                "idempotencyKey": "refund-too-much",
+            }
+        },
     )
 
     assert result["refundOrder"]["errors"] == [{"code": "VALIDATION", "field": "amount"}]
@@ -130,7 +149,10 @@ def test_only_owners_managers_and_admins_refund(gql, placed, localstripe):
 
     for user in (payment.order.customer, plain_staff.user, StaffUserFactory()):
         gql.login_as(user)
-        result = gql.data(REFUND, {"input": {"orderId": order_id, "amount": 100}})
+        result = gql.data(
+            REFUND,
+            {"input": {"orderId": order_id, "amount": 100, "idempotencyKey": "refund-try-1"}},
+        )
         assert result["refundOrder"]["errors"] == [{"code": "NOT_FOUND", "field": None}]
     assert not Refund.objects.exists()
 
@@ -139,6 +161,38 @@ def test_an_uncaptured_order_cannot_be_refunded(gql, placed, localstripe):
     payment, owner = placed
     gql.login_as(owner)
 
-    result = gql.data(REFUND, {"input": {"orderId": global_id("Order", payment.order_id)}})
+    result = gql.data(
+        REFUND,
+        {
+            "input": {
+                "orderId": global_id("Order", payment.order_id),
+                "idempotencyKey": "refund-none",
+            }
+        },
+    )
 
     assert result["refundOrder"]["errors"][0]["code"] == "NOT_FOUND"
+
+
+def test_a_refund_retried_with_its_key_refunds_once(gql, placed, localstripe):
+    """A client whose refund request timed out asks again with the same key: one refund."""
+    payment, owner = placed
+    accept(payment, owner)
+    gql.login_as(owner)
+    variables = {
+        "input": {
+            "orderId": global_id("Order", payment.order_id),
+            "amount": 300,
+            "idempotencyKey": "refund-retry-1",
+        }
+    }
+
+    first = gql.data(REFUND, variables)["refundOrder"]["refund"]
+    again = gql.data(REFUND, variables)["refundOrder"]["refund"]
+
+    assert first == again
+    assert Refund.objects.count() == 1
+    payment.refresh_from_db()
+    assert payment.amount_refunded == 300
+    intent = localstripe.get(f"/v1/payment_intents/{payment.stripe_payment_intent_id}")
+    assert intent["charges"]["data"][0]["amount_refunded"] == 300

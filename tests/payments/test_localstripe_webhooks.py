@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from orders.services.actions import order_accept
+from orders.services.acceptance import order_accept
 from payments.models import Payment, PaymentStatus, StripeEvent
 from restaurants.models import StaffRole
 from tests.factories import RestaurantStaffFactory
