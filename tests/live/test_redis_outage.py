@@ -1,7 +1,8 @@
 """Redis unreachable: subscribers are told at once and lose nothing once it is back.
 
-The servers reach Redis (for the channel layer only) through the suite's own TCP proxy, which
-the tests cut or stall; the Redis service itself is never touched. Told means the socket closes
+The servers reach Redis (for the channel layer only) through the suite's own TCP proxy
+(`tests/faults.py`), which the tests cut or black-hole; the Redis service itself is never
+touched. Told means the socket closes
 with 1013 (try again later), which the reference client retries with back-off by itself; lose
 nothing means that reconnecting and subscribing again returns the state as it is now, including
 changes made while Redis was away.
@@ -9,6 +10,7 @@ changes made while Redis was away.
 
 import time
 from datetime import timedelta
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
@@ -22,6 +24,7 @@ from graphql_api.websocket import CLOSE_LIVE_UPDATES_UNAVAILABLE, CLOSE_UNAUTHOR
 from orders.models import OrderStatus
 from reactions.relay import CONSUMERS
 from tests.factories import OrderFactory, RestaurantFactory, RestaurantStaffFactory
+from tests.faults import FaultProxy
 from tests.live.helpers import (
     MARK_READY,
     ORDER_UPDATED,
@@ -35,7 +38,6 @@ from tests.live.helpers import (
     timed_close,
     token_of,
 )
-from tests.live.redis_proxy import RedisProxy
 from tests.live_servers import graphql_socket, live_servers
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.integration]
@@ -49,11 +51,34 @@ NOTICE_CUT_SECONDS = 3
 NOTICE_STALL_SECONDS = SOCKET_TIMEOUT_SECONDS + 5  # the read may be up to 5 s into its wait
 
 
+class RedisLink:
+    """The servers' way to Redis, which a test can break as production breaks it."""
+
+    def __init__(self, redis_url: str):
+        parts = urlsplit(redis_url)
+        self.proxy = FaultProxy(parts.hostname or "127.0.0.1", parts.port or 6379).start()
+        # Same database, through the proxy.
+        self.url = urlunsplit(parts._replace(netloc=self.proxy.address))
+
+    def cut(self) -> None:
+        """Redis restarted, a load balancer reset the connections: every connection is reset
+        and new ones are refused."""
+        self.proxy.mode = "refuse"
+        self.proxy.cut()
+
+    def stall(self) -> None:
+        """A partition: connections stay open and nothing gets through, either way."""
+        self.proxy.mode = "blackhole"
+
+    def restore(self) -> None:
+        self.proxy.mode = "pass"
+
+
 @pytest.fixture(scope="module")
 def proxy():
-    running = RedisProxy(settings.REDIS_URL).start()
-    yield running
-    running.stop()
+    link = RedisLink(settings.REDIS_URL)
+    yield link
+    link.proxy.stop()
 
 
 @pytest.fixture(scope="module")
