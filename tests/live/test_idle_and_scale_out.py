@@ -127,8 +127,9 @@ def test_a_change_made_outside_any_web_process_reaches_both(servers):
         next_data(customer)
         snapshot(kitchen, "restaurantOrders", 1)
         order_transition(
-            order_id=order.pk, to_status=OrderStatus.ACCEPTED, actor=staff, now=timezone.now()
+            order_id=order.pk, to_status=OrderStatus.ACCEPTING, actor=staff, now=timezone.now()
         )
-        assert next_data(customer, timeout=DELIVERY_SECONDS)["orderUpdated"]["status"] == "ACCEPTED"
+        update = next_data(customer, timeout=DELIVERY_SECONDS)["orderUpdated"]
+        assert update["status"] == "ACCEPTING"
         update = next_data(kitchen, timeout=DELIVERY_SECONDS)["restaurantOrders"]
-        assert update["status"] == "ACCEPTED"
+        assert update["status"] == "ACCEPTING"
