@@ -40,3 +40,6 @@ class BaseTask(Task):
 app = Celery("food_delivery", task_cls=BaseTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# Request ids into task messages and task log lines, task metrics (connects Celery signals).
+import config.celery_observability  # noqa: E402, F401

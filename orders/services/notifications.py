@@ -17,6 +17,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
+from prometheus_client import Counter
 
 from accounts.errors import ValidationFailed
 from accounts.models import Role, User
@@ -39,6 +40,11 @@ logger = logging.getLogger(__name__)
 OUTSIDE_CHANNELS = (NotificationChannel.EMAIL, NotificationChannel.SMS, NotificationChannel.PUSH)
 Status = NotificationDelivery.Status
 MARK_READ_MAX_IDS = 500
+NOTIFICATIONS = Counter(
+    "notifications_total",
+    "Outside notifications by channel and outcome (sent, failed and retried, skipped: off).",
+    ["channel", "outcome"],
+)
 
 
 def order_event_notify(*, event_id) -> list[Notification]:
@@ -111,11 +117,13 @@ def _deliveries_ensure(notification: Notification, user: User) -> None:
         NotificationChannel.PUSH: not preference or preference.push_enabled,
     }
     for channel in OUTSIDE_CHANNELS:
-        NotificationDelivery.objects.get_or_create(
+        _, created = NotificationDelivery.objects.get_or_create(
             notification=notification,
             channel=channel,
             defaults={"status": Status.PENDING if enabled[channel] else Status.SKIPPED},
         )
+        if created and not enabled[channel]:
+            NOTIFICATIONS.labels(channel, "skipped").inc()
 
 
 def notification_send(*, notification_id) -> None:
@@ -143,10 +151,12 @@ def _send_one(delivery_id) -> None:
         NotificationDelivery.objects.filter(pk=delivery_id).update(
             status=Status.PENDING, last_error=str(error)[:2000]
         )
+        NOTIFICATIONS.labels(delivery.channel, "failed").inc()
         raise ConnectionError(f"{delivery.channel} provider failed: {error}") from error
     NotificationDelivery.objects.filter(pk=delivery_id, status=Status.SENDING).update(
         status=Status.SENT, sent_at=timezone.now(), last_error=""
     )
+    NOTIFICATIONS.labels(delivery.channel, "sent").inc()
 
 
 def _dispatch(delivery: NotificationDelivery) -> None:
