@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench requirements schema install install-dev worker beat
+.PHONY: run test lint format bench requirements schema install install-dev worker beat stack
 
 $(VENV)/.base-installed: requirements/base.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,12 @@ run: install
 	else \
 	  $(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT); \
 	fi
+
+## make stack: the production shape on this machine, no containers: gunicorn with two uvicorn
+## workers, a Celery worker, beat and localstripe on the local PostgreSQL, Redis and RabbitMQ
+## (deploy/stack.env; its own database and ports). Ctrl-C stops them all; logs in var/stack/.
+stack: install
+	$(BIN)/python scripts/stack.py
 
 ## make test: ruff, then the whole suite against PostgreSQL and Redis (override by environment).
 test: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/food_delivery

@@ -22,7 +22,8 @@ from prometheus_client import (
     start_http_server,
 )
 
-logger = structlog.get_logger("celery.task")
+# Not "celery.task": Celery gives that logger a formatter of its own in worker processes.
+logger = structlog.get_logger("task")
 
 TASKS = Counter(
     "celery_tasks_total",

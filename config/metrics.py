@@ -39,8 +39,6 @@ ORDER_TRANSITIONS = Counter(
     "Committed order status changes by from and to status (from NEW for a new order).",
     ["from_status", "to_status"],
 )
-# The queues of CELERY_TASK_ROUTES plus the default one.
-CELERY_QUEUES = ("default", "notifications", "dispatch", "payments")
 WAITING_FOR_DRIVER = "WAITING_FOR_DRIVER"
 
 
@@ -93,12 +91,17 @@ class SharedStateCollector:
         try:
             with app.connection_for_read() as connection:
                 connection.ensure_connection(max_retries=1, timeout=2)
-                for queue in CELERY_QUEUES:
+                for queue in _queues():
                     backlog.add_metric([queue], _queue_length(connection, queue))
         except Exception:  # noqa: BLE001 - a scrape must answer even when the broker is down
             logger.warning("metrics: could not read the broker's queue lengths")
             return
         yield backlog
+
+
+def _queues() -> list[str]:
+    routed = {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()}
+    return sorted({settings.CELERY_TASK_DEFAULT_QUEUE, *routed})
 
 
 def _queue_length(connection, queue: str) -> int:

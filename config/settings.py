@@ -213,13 +213,16 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
     "unacked_restore_throttle": 1,
 }
-CELERY_TASK_DEFAULT_QUEUE = "default"
+# Deployments sharing one broker (make stack beside a development RabbitMQ's other users) keep
+# apart by this prefix of every queue name; workers are started with the same prefix.
+TASK_QUEUE_PREFIX = env.str("TASK_QUEUE_PREFIX", default="")
+CELERY_TASK_DEFAULT_QUEUE = f"{TASK_QUEUE_PREFIX}default"
 CELERY_TASK_ROUTES = {
-    "orders.delivery_dispatch": {"queue": "dispatch"},
-    "orders.delivery_offers_expire": {"queue": "dispatch"},
-    "orders.deliveries_redispatch_due": {"queue": "dispatch"},
-    "orders.notify_*": {"queue": "notifications"},
-    "payments.*": {"queue": "payments"},
+    "orders.delivery_dispatch": {"queue": f"{TASK_QUEUE_PREFIX}dispatch"},
+    "orders.delivery_offers_expire": {"queue": f"{TASK_QUEUE_PREFIX}dispatch"},
+    "orders.deliveries_redispatch_due": {"queue": f"{TASK_QUEUE_PREFIX}dispatch"},
+    "orders.notify_*": {"queue": f"{TASK_QUEUE_PREFIX}notifications"},
+    "payments.*": {"queue": f"{TASK_QUEUE_PREFIX}payments"},
 }
 # Periodic work (celery beat). Dispatch: unanswered offers move on within seconds of expiring, and
 # deliveries waiting for a driver are retried once their back-off has passed.
@@ -291,7 +294,7 @@ USE_TZ = True
 DEFAULT_CURRENCY = env.str("DEFAULT_CURRENCY", default="EUR")
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

@@ -179,9 +179,7 @@ def test_tasks_enqueued_by_a_request_log_its_request_id(client, localstripe, cap
 
     # Eager here (no broker): the task runs inside the request. A real worker is covered by
     # tests/ops/test_stack.py, which reads a worker's lines.
-    tasks = [
-        e for e in request_lines(captured_logs, "checkout-2") if e.get("logger") == "celery.task"
-    ]
+    tasks = [e for e in request_lines(captured_logs, "checkout-2") if e.get("logger") == "task"]
     assert tasks, json.dumps(captured_logs.events(), indent=1)
     assert {t["outcome"] for t in tasks} == {"success"}
     assert all(t["task_id"] and t["task"] for t in tasks)
