@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
 # The production image: one image for web, worker and beat (deploy/run.sh picks the process,
 # as make stack does). Dependencies are installed in a build stage into a virtualenv that is
-# copied alone into the final stage: no pip cache, no compiler (every pin ships a wheel).
+# copied alone into the final stage: no pip cache, no compiler (every compiled dependency is
+# installed from its wheel; localstripe, pure Python, is published only as a source archive).
 
 FROM python:3.11-slim-bookworm AS build
 SHELL ["/bin/bash", "-o", "pipefail", "-c"]
@@ -9,7 +10,8 @@ ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PIP_NO_CACHE_DIR=1
 COPY requirements/base.txt /tmp/requirements.txt
 RUN python -m venv /opt/venv \
-    && /opt/venv/bin/pip install --no-cache-dir --only-binary=:all: -r /tmp/requirements.txt
+    && /opt/venv/bin/pip install --no-cache-dir --only-binary=:all: --no-binary=localstripe \
+       -r /tmp/requirements.txt
 
 FROM python:3.11-slim-bookworm AS runtime
 SHELL ["/bin/bash", "-o", "pipefail", "-c"]

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench requirements schema install install-dev worker beat stack
+.PHONY: run test lint format bench requirements schema install install-dev worker beat stack graphiql
 
 $(VENV)/.base-installed: requirements/base.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -68,6 +68,12 @@ format: install-dev
 requirements: install-dev
 	cd requirements && ../$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --upgrade base.in -o base.txt
 	cd requirements && ../$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --upgrade dev.in -o dev.txt
+
+## make graphiql: rebuild GraphiQL's browser files (graphql_api/static/graphiql/vendor) from the
+## npm packages pinned in assets/graphiql/package-lock.json. The result is committed, so make run
+## needs no npm; run this only to upgrade GraphiQL.
+graphiql:
+	cd assets/graphiql && npm ci --no-audit --no-fund --ignore-scripts && node build.mjs
 
 ## make schema: write schema.graphql from the code (a test fails when it is stale).
 schema: install
