@@ -68,6 +68,13 @@ def _model_named(name: str):
 class SharedStateCollector:
     """Gauges computed from PostgreSQL and the broker when Prometheus scrapes."""
 
+    def describe(self):
+        # What collect() may yield, without touching the database or the broker.
+        return [
+            GaugeMetricFamily("deliveries_waiting_for_driver", ""),
+            GaugeMetricFamily("celery_queue_length", "", labels=["queue"]),
+        ]
+
     def collect(self):
         waiting = GaugeMetricFamily(
             "deliveries_waiting_for_driver", "Deliveries of accepted orders no driver has taken."
@@ -89,7 +96,7 @@ class SharedStateCollector:
             "celery_queue_length", "Messages waiting in each Celery queue.", labels=["queue"]
         )
         try:
-            with app.connection_for_read() as connection:
+            with app.connection_for_read(settings.CELERY_BROKER_URL) as connection:
                 connection.ensure_connection(max_retries=1, timeout=2)
                 for queue in _queues():
                     backlog.add_metric([queue], _queue_length(connection, queue))

@@ -8,6 +8,7 @@ and queue-name prefix, so it clashes with nothing else on the machine.
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -251,6 +252,8 @@ def test_make_stack_places_and_delivers_an_order_and_stops_cleanly(running_stack
         'graphql_operations_total{name="PlaceOrder",outcome="ok",type="mutation"} 1.0',
     ):
         assert expected in metrics, expected
+    # The restaurant heard of the new order on every channel, through the worker.
+    assert re.search(r'notifications_total\{channel="EMAIL",outcome="sent"\} [1-9]', metrics)
     booted = [e for e in stack.lines("web") if str(e.get("event", "")).startswith("Booting worker")]
     assert len(booted) == 2
 
