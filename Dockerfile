@@ -30,12 +30,12 @@ RUN groupadd --system --gid 10001 app \
     && install --directory --owner app --group app /tmp/metrics
 WORKDIR /app
 COPY --from=build /opt/venv /opt/venv
-COPY --chown=app:app . /app
+# Code and static files belong to root: the app user can read them, not change them.
+COPY . /app
 # Static files (admin, GraphiQL) are collected into the image; whitenoise serves them. The key
 # only satisfies the settings' DEBUG=false check for this one command and is not kept.
 RUN SECRET_KEY="collectstatic-only-$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')" \
-    python manage.py collectstatic --noinput -v0 \
-    && chown -R app:app /app/staticfiles
+    python manage.py collectstatic --noinput -v0
 USER 10001:10001
 EXPOSE 8000
 # The web process's liveness; compose gives worker and beat probes of their own.
