@@ -55,19 +55,9 @@ class RequestLogMiddleware:
         request_id = request_id_from(request.headers.get(REQUEST_ID_HEADER))
         request.request_id = request_id
         structlog.contextvars.bind_contextvars(request_id=request_id)
-        try:
-            response = self.get_response(request)
-        except Exception:
-            # Django turns it into a 500 above us; the line still says which request it was.
-            logger.exception(
-                "request failed",
-                method=request.method,
-                path=request.path,
-                duration_ms=round((time.perf_counter() - started) * 1000, 1),
-                outcome="server_error",
-            )
-            structlog.contextvars.clear_contextvars()
-            raise
+        # An exception below has already become a 500 response (Django wraps every middleware),
+        # logged by django.request with the request id still bound.
+        response = self.get_response(request)
         response[REQUEST_ID_HEADER] = request_id
         if request.path not in QUIET_PATHS:
             # Fields added while serving (GraphQL operation, error codes) are in the context.

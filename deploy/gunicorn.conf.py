@@ -16,8 +16,8 @@ bind = os.environ.get("WEB_BIND", f"{host}:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 worker_class = "uvicorn_worker.UvicornWorker"
 graceful_timeout = int(os.environ.get("WEB_GRACEFUL_TIMEOUT", "30"))
-# A worker silent this long is restarted (requests themselves are bounded by the DB and Stripe
-# time-outs; subscriptions are kept alive by the worker's own heartbeats).
+# A worker whose event loop has not reported to the master for this long is restarted (uvicorn
+# workers report on their own, so long requests and open subscriptions do not count).
 timeout = int(os.environ.get("WEB_TIMEOUT", "60"))
 keepalive = int(os.environ.get("WEB_KEEPALIVE", "5"))
 # A worker restarts after this many requests (with jitter, so they do not restart together):

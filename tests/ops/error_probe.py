@@ -13,22 +13,9 @@ django.setup()
 
 import sentry_sdk  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
-from django.urls import path  # noqa: E402
 
 from config.celery import app  # noqa: E402
-
-CUSTOMER_EMAIL = "ana.customer@example.com"
-PASSWORD = "probe-password-do-not-leak"
-CARD = "4000002760003184"
-TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJwcm9iZSJ9.cHJvYmUtc2lnbmF0dXJl"
-
-
-def failing_view(request):
-    customer = {"email": CUSTOMER_EMAIL, "password": PASSWORD, "card_number": CARD}
-    raise RuntimeError(f"could not charge {customer['email']} with card {customer['card_number']}")
-
-
-urlpatterns = [path("fail/", failing_view)]
+from tests.ops.failing_urls import CUSTOMER_EMAIL, PASSWORD, TOKEN  # noqa: E402
 
 
 @app.task(name="probe.fail")
@@ -37,7 +24,7 @@ def failing_task(*, email):
 
 
 if __name__ == "__main__":
-    with override_settings(ROOT_URLCONF=__name__, ALLOWED_HOSTS=["testserver"]):
+    with override_settings(ROOT_URLCONF="tests.ops.failing_urls", ALLOWED_HOSTS=["testserver"]):
         response = Client(raise_request_exception=False).post(
             "/fail/",
             json.dumps({"password": PASSWORD, "email": CUSTOMER_EMAIL}),

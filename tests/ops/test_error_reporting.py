@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from tests.live_servers import ROOT, _server_environment
-from tests.ops import error_probe
+from tests.ops import failing_urls
 from tests.ops.recorder import recording_server
 
 # The probe's failing task records a FailedTask row in the test database.
@@ -59,10 +59,10 @@ def test_failures_are_reported_to_sentry_without_secrets_or_personal_data():
     assert reported["ValueError"]["extra"]["celery-job"]["task_name"] == "probe.fail"
     everything = b"\n".join(e.body for e in envelopes).decode()
     for leaked in (
-        error_probe.CUSTOMER_EMAIL,
-        error_probe.PASSWORD,
-        error_probe.CARD,
-        error_probe.TOKEN,
+        failing_urls.CUSTOMER_EMAIL,
+        failing_urls.PASSWORD,
+        failing_urls.CARD,
+        failing_urls.TOKEN,
     ):
         assert leaked not in everything
 

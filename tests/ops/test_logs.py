@@ -10,6 +10,7 @@ from django.conf import settings
 from config.logging import REDACTED, scrub
 from payments.models import Payment
 from tests.factories import DEFAULT_PASSWORD
+from tests.ops import failing_urls
 from tests.orders.checkout_helpers import PLACE_ORDER, a_menu, checkout_input, line
 from tests.payments.test_webhooks import intent_event, signed
 
@@ -82,6 +83,26 @@ def test_the_line_names_the_signed_in_user(client, captured_logs):
     [request] = [e for e in request_lines(captured_logs, "r1") if e["event"] == "request"]
     assert request["user_id"] == str(menu.customer.pk)
     assert request["outcome"] == "ok"
+
+
+@pytest.mark.django_db
+def test_a_failing_request_logs_its_traceback_and_line_under_its_id(
+    client, captured_logs, settings
+):
+    settings.ROOT_URLCONF = "tests.ops.failing_urls"
+    client.raise_request_exception = False
+
+    response = client.post("/fail/", headers={"X-Request-ID": "boom-1"})
+
+    assert response.status_code == 500
+    assert response["X-Request-ID"] == "boom-1"
+    lines = request_lines(captured_logs, "boom-1")
+    failure = next(e for e in lines if e["logger"] == "django.request")
+    [request] = [e for e in lines if e["event"] == "request"]
+    assert failure["level"] == "error"
+    assert "RuntimeError: could not charge" in failure["exception"]
+    assert failing_urls.CARD not in captured_logs.text
+    assert (request["status"], request["outcome"]) == (500, "server_error")
 
 
 def test_secrets_are_masked_by_key_and_by_shape():
