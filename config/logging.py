@@ -20,26 +20,38 @@ SENSITIVE_KEY = re.compile(
     r"card|cvc|cvv|iban|session",
     re.IGNORECASE,
 )
-# Values that are secrets wherever they appear, even inside a message or a URL.
-SENSITIVE_VALUES = [
+# Names under which a secret travels inside text (reprs, JSON, query strings, headers).
+_SECRET_NAME = (
+    r"[\w-]*(?:pass(?:word|wd)?|secret|token|authori[sz]ation|signature|card|cvc|cvv)[\w-]*"
+)
+# Secrets inside text, each with what replaces it.
+SENSITIVE_TEXT = [
+    # Bearer credentials in any header-like text (before the name rules below eat "Bearer").
+    (re.compile(r"(?i)bearer\s+\S+"), REDACTED),
     # JWTs (our access tokens).
-    re.compile(r"eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}"),
+    (re.compile(r"eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}"), REDACTED),
     # Stripe secret and restricted keys, webhook secrets, PaymentIntent client secrets.
-    re.compile(r"\b(sk|rk)_(test|live)_\w+"),
-    re.compile(r"\bwhsec_\w+"),
-    re.compile(r"\bpi_\w+_secret_\w+"),
+    (re.compile(r"\b(sk|rk)_(test|live)_\w+"), REDACTED),
+    (re.compile(r"\bwhsec_\w+"), REDACTED),
+    (re.compile(r"\bpi_\w+_secret_\w+"), REDACTED),
     # A Stripe-Signature header: t=<timestamp>,v1=<hex>.
-    re.compile(r"\bv[01]=[0-9a-f]{16,}"),
-    # Bearer credentials in any header-like text.
-    re.compile(r"(?i)bearer\s+\S+"),
+    (re.compile(r"\bv[01]=[0-9a-f]{16,}"), REDACTED),
     # Card numbers: 13 to 19 digits, optionally grouped by spaces or dashes.
-    re.compile(r"\b(?:\d[ -]?){12,18}\d\b"),
+    (re.compile(r"\b(?:\d[ -]?){12,18}\d\b"), REDACTED),
+    # `'password': 'x'` or `"refreshToken": "x"`: a value echoed in an error message, such as
+    # GraphQL's "invalid value {'password': ...}" that Strawberry logs.
+    (
+        re.compile(rf"(?i)(['\"]?{_SECRET_NAME}['\"]?\s*:\s*)(['\"])(?:\\.|(?!\2).)*\2"),
+        rf"\1\2{REDACTED}\2",
+    ),
+    # `password: x` and `token=x` (headers, query strings, form bodies).
+    (re.compile(rf"(?i)\b({_SECRET_NAME}\s*[:=]\s*)(?!['\"\s])[^\s&,;{{}}]+"), rf"\1{REDACTED}"),
 ]
 
 
 def _scrub_text(text: str) -> str:
-    for pattern in SENSITIVE_VALUES:
-        text = pattern.sub(REDACTED, text)
+    for pattern, replacement in SENSITIVE_TEXT:
+        text = pattern.sub(replacement, text)
     return text
 
 

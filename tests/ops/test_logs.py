@@ -123,6 +123,24 @@ def test_secrets_are_masked_by_key_and_by_shape():
     assert masked["order_number"] == "A-1042"
 
 
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        (
+            "invalid value {'email': 'a@b.c', 'password': 'hunter2-secret'}.",
+            f"invalid value {{'email': 'a@b.c', 'password': '{REDACTED}'}}.",
+        ),
+        ('{"refreshToken": "opaque\\"quoted"}', f'{{"refreshToken": "{REDACTED}"}}'),
+        ("GET /reset?token=abc123&next=/", f"GET /reset?token={REDACTED}&next=/"),
+        ("Authorization: Bearer abc.def", f"Authorization: {REDACTED}"),
+        ("password: hunter2 was refused", f"password: {REDACTED} was refused"),
+        ("refresh token rotated: family 7", "refresh token rotated: family 7"),
+    ],
+)
+def test_secrets_inside_text_are_masked(text, masked):
+    assert scrub(text) == masked
+
+
 def test_library_lines_are_redacted_too(captured_logs):
     logging.getLogger("some.library").warning("retrying with whsec_%s", "livewebhooksecret")
 
@@ -147,6 +165,8 @@ def test_no_secret_reaches_a_log_line_through_sign_in_refresh_checkout_and_webho
     refreshed = post_graphql(
         client, REFRESH, {"input": {"refreshToken": login["refreshToken"]}}
     ).json()["data"]["refreshToken"]
+    # A malformed sign-in: GraphQL echoes the variables in its error, which Strawberry logs.
+    assert post_graphql(client, LOGIN, {"input": {"password": DEFAULT_PASSWORD}}).json()["errors"]
     placed = post_graphql(
         client,
         PLACE_ORDER,
@@ -180,7 +200,7 @@ def test_no_secret_reaches_a_log_line_through_sign_in_refresh_checkout_and_webho
     logged = captured_logs.text
     # The flow was logged (so the search below searched something): a line per request.
     requests = [e for e in captured_logs.events() if e["event"] == "request"]
-    assert [r["path"] for r in requests] == ["/graphql/"] * 3 + ["/webhooks/stripe/"]
+    assert [r["path"] for r in requests] == ["/graphql/"] * 4 + ["/webhooks/stripe/"]
     for name, secret in secrets.items():
         assert secret, name
         assert secret not in logged, f"the {name} was logged"
