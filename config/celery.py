@@ -17,3 +17,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("food_delivery", task_cls=BaseTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# Request ids into task messages and task log lines, task metrics (connects Celery signals).
+import config.celery_observability  # noqa: E402, F401

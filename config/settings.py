@@ -11,6 +11,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from config.logging import level_name, logging_config, structlog_configure
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -38,6 +40,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_prometheus",
+    # Metrics of the domain's events and optional tracing, wired once the apps are loaded.
+    "config.apps.ObservabilityConfig",
     # Before strawberry_django: our `export_schema` command replaces the library's.
     "graphql_api",
     "strawberry_django",
@@ -54,7 +59,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "config.metrics.PrometheusMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "config.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -64,6 +70,7 @@ MIDDLEWARE = [
     "accounts.middleware.BearerTokenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -93,13 +100,29 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Many readers and one writer without "database is locked" under the dev server.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+# Each process keeps a pool of at most DB_POOL_MAX_SIZE connections (psycopg_pool); 0 turns the
+# pool off. The sum over processes must stay under PostgreSQL's max_connections (docs/deploy.md).
+DB_POOL_MAX_SIZE = env.int("DB_POOL_MAX_SIZE", default=0)
+if DB_POOL_MAX_SIZE and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env.int("DB_POOL_MIN_SIZE", default=1),
+        "max_size": DB_POOL_MAX_SIZE,
+        # Seconds a request waits for a free connection before failing.
+        "timeout": env.float("DB_POOL_TIMEOUT_SECONDS", default=10.0),
+    }
+    # Django refuses a pool together with persistent connections: the pool is the persistence.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+# Query counts and latencies per database (django-prometheus wraps the real backend).
+DATABASES["default"]["ENGINE"] = DATABASES["default"]["ENGINE"].replace(
+    "django.db.backends.", "django_prometheus.db.backends."
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            "BACKEND": "django_prometheus.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="fd"),
             "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 2},
@@ -112,7 +135,7 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {"default": {"BACKEND": "django_prometheus.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 # --- Accounts and tokens -----------------------------------------------------------------------
@@ -151,6 +174,10 @@ STRAWBERRY_DJANGO = {
     "MAP_AUTO_ID_AS_GLOBAL_ID": True,
 }
 
+# Client operation names reported as themselves in metrics, besides the schema's root fields
+# (any other name is counted as "other", so clients cannot blow up the label set).
+GRAPHQL_METRICS_OPERATIONS = frozenset(env.list("GRAPHQL_METRICS_OPERATIONS", default=[]))
+
 # When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>` (Prometheus scrape).
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 
@@ -180,6 +207,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=60)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=90)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Workers log through LOGGING below (structured, with request ids), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# A worker serves its processes' metrics on this port (0: off); needs PROMETHEUS_MULTIPROC_DIR.
+CELERY_WORKER_METRICS_PORT = env.int("CELERY_WORKER_METRICS_PORT", default=0)
+CELERY_WORKER_METRICS_ADDRESS = env.str("CELERY_WORKER_METRICS_ADDRESS", default="127.0.0.1")
 # Redis as broker: an unacknowledged message (its worker died) returns to the queue after
 # `visibility_timeout`; workers sweep for such messages every `unacked_restore_interval`.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -187,16 +219,19 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
     "unacked_restore_throttle": 1,
 }
-CELERY_TASK_DEFAULT_QUEUE = "default"
+# Deployments sharing one broker (make stack beside a development RabbitMQ's other users) keep
+# apart by this prefix of every queue name; workers are started with the same prefix.
+TASK_QUEUE_PREFIX = env.str("TASK_QUEUE_PREFIX", default="")
+CELERY_TASK_DEFAULT_QUEUE = f"{TASK_QUEUE_PREFIX}default"
 # A queue per concern, by the task's name (its app): a backlog of notifications never delays
 # finding a driver or settling money. (Celery deprecates queues declared on the task itself.)
 CELERY_TASK_ROUTES = {
-    "delivery.*": {"queue": "dispatch"},
-    "notifications.*": {"queue": "notifications"},
-    "payments.*": {"queue": "payments"},
-    "orders.stripe_event_apply": {"queue": "payments"},
-    "orders.payments_reconcile": {"queue": "payments"},
-    "orders.acceptances_resume": {"queue": "payments"},
+    "delivery.*": {"queue": f"{TASK_QUEUE_PREFIX}dispatch"},
+    "notifications.*": {"queue": f"{TASK_QUEUE_PREFIX}notifications"},
+    "payments.*": {"queue": f"{TASK_QUEUE_PREFIX}payments"},
+    "orders.stripe_event_apply": {"queue": f"{TASK_QUEUE_PREFIX}payments"},
+    "orders.payments_reconcile": {"queue": f"{TASK_QUEUE_PREFIX}payments"},
+    "orders.acceptances_resume": {"queue": f"{TASK_QUEUE_PREFIX}payments"},
 }
 # Periodic work (celery beat). Dispatch: unanswered offers move on within seconds of expiring, and
 # deliveries waiting for a driver are retried once their back-off has passed. The outbox sweep
@@ -276,7 +311,7 @@ USE_TZ = True
 DEFAULT_CURRENCY = env.str("DEFAULT_CURRENCY", default="EUR")
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -298,12 +333,30 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # The stripe client logs every request at INFO; its failures still reach us as exceptions.
-    "loggers": {"stripe": {"level": "WARNING"}},
-}
+# --- Observability -----------------------------------------------------------------------------
+# `json`: one JSON object per line for a log shipper; `console`: readable lines for a terminal.
+LOG_FORMAT = env.str("LOG_FORMAT", default="console")
+LOGGING = logging_config(
+    log_format=LOG_FORMAT, level=level_name(env.str("LOG_LEVEL", default="INFO"))
+)
+structlog_configure()
+# django-prometheus would otherwise query the migration table at every process start.
+PROMETHEUS_EXPORT_MIGRATIONS = False
+
+# Errors go to Sentry only when a DSN is set (Django, Celery and ASGI integrations).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="development" if DEBUG else "production")
+SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
+if SENTRY_DSN:
+    from config.sentry import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=SENTRY_ENVIRONMENT,
+        traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
+        release=env.str("SENTRY_RELEASE", default="") or None,
+    )
+
+# OpenTelemetry traces (Django, psycopg, Redis, Celery) go to this OTLP/HTTP collector when set.
+OTEL_EXPORTER_OTLP_ENDPOINT = env.str("OTEL_EXPORTER_OTLP_ENDPOINT", default="")
+OTEL_SERVICE_NAME = env.str("OTEL_SERVICE_NAME", default="food-delivery")
