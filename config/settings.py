@@ -95,14 +95,23 @@ TEMPLATES = [
 # --- Data stores -------------------------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
+# Under ASGI every request runs in a thread of its own: a connection kept per thread
+# (CONN_MAX_AGE) is a connection per request left open. PostgreSQL connections come from the
+# pool below instead; 0 closes them at the end of each request otherwise.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Many readers and one writer without "database is locked" under the dev server.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that stops answering fails requests after these, instead of hanging them.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        connect_timeout=env.int("DB_CONNECT_TIMEOUT_SECONDS", default=3),
+        options=f"-c statement_timeout={env.int('DB_STATEMENT_TIMEOUT_MS', default=15_000)}",
+    )
 # Each process keeps a pool of at most DB_POOL_MAX_SIZE connections (psycopg_pool); 0 turns the
 # pool off. The sum over processes must stay under PostgreSQL's max_connections (docs/deploy.md).
-DB_POOL_MAX_SIZE = env.int("DB_POOL_MAX_SIZE", default=0)
+DB_POOL_MAX_SIZE = env.int("DB_POOL_MAX_SIZE", default=10)
 if DB_POOL_MAX_SIZE and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": env.int("DB_POOL_MIN_SIZE", default=1),
@@ -125,7 +134,12 @@ if REDIS_URL:
             "BACKEND": "django_prometheus.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="fd"),
-            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 2},
+            # Short: a slow or black-holed Redis costs a request this long once, then
+            # core.cache skips it for a few seconds.
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_SOCKET_TIMEOUT_SECONDS", default=0.5),
+                "SOCKET_TIMEOUT": env.float("REDIS_SOCKET_TIMEOUT_SECONDS", default=0.5),
+            },
         }
     }
     CHANNEL_LAYERS = {
@@ -240,7 +254,7 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "reactions.outbox_sweep", "schedule": 10.0},
     "delivery-offers-expire": {"task": "delivery.offers_expire", "schedule": 10.0},
     "deliveries-redispatch-due": {"task": "delivery.redispatch_due", "schedule": 15.0},
-    "payments-reconcile": {"task": "orders.payments_reconcile", "schedule": 300.0},
+    "payments-reconcile": {"task": "orders.payments_reconcile", "schedule": 60.0},
     "orders-expire-unpaid": {"task": "orders.expire_unpaid", "schedule": 60.0},
     "orders-acceptances-resume": {"task": "orders.acceptances_resume", "schedule": 15.0},
     "accounts-purge-refresh-tokens": {
@@ -301,6 +315,9 @@ STRIPE_WEBHOOK_TOLERANCE_SECONDS = env.int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", d
 # Reconciliation: payments without news for this long are re-read from Stripe; authorisations
 # older than this many hours (Stripe keeps them about 7 days) are captured or released.
 PAYMENT_STUCK_AFTER_MINUTES = env.int("PAYMENT_STUCK_AFTER_MINUTES", default=10)
+# A checkout's payment still without an answer this long after it was created (and nobody
+# talking to Stripe about it) is settled: cancelled if it never reached Stripe.
+PAYMENT_ABANDONED_AFTER_SECONDS = env.int("PAYMENT_ABANDONED_AFTER_SECONDS", default=120)
 PAYMENT_AUTHORIZATION_MAX_AGE_HOURS = env.int("PAYMENT_AUTHORIZATION_MAX_AGE_HOURS", default=144)
 
 # --- Locale and time ---------------------------------------------------------------------------
