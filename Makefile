@@ -49,7 +49,7 @@ test: install-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/hadolint Dockerfile
-	$(BIN)/python manage.py makemigrations --check --dry-run
+	DB_POOL_MAX_SIZE=0 $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 ## make bench: the speed of the big read paths (menus, near-me) on PostgreSQL and Redis.

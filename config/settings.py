@@ -229,7 +229,10 @@ CELERY_WORKER_METRICS_ADDRESS = env.str("CELERY_WORKER_METRICS_ADDRESS", default
 # Redis as broker: an unacknowledged message (its worker died) returns to the queue after
 # `visibility_timeout`; workers sweep for such messages every `unacked_restore_interval`.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    # Longer than any task may hold a message: the longest retry back-off (600 s, a task held
+    # until its countdown) plus the hard time limit. Shorter, and such a message would be
+    # delivered twice; much longer, and a killed worker's message waits that long.
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900),
     "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
     "unacked_restore_throttle": 1,
 }
