@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench requirements schema install install-dev worker beat
+.PHONY: run test lint format bench requirements schema install install-dev worker beat stack graphiql
 
 $(VENV)/.base-installed: requirements/base.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,15 +34,22 @@ run: install
 	  $(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT); \
 	fi
 
-## make test: ruff, the import contracts, then the whole suite against PostgreSQL and Redis
-## (override by environment).
+## make stack: the production shape on this machine, no containers: gunicorn with two uvicorn
+## workers, a Celery worker, beat and localstripe on the local PostgreSQL, Redis and RabbitMQ
+## (deploy/stack.env; its own database and ports). Ctrl-C stops them all; logs in var/stack/.
+stack: install
+	$(BIN)/python scripts/stack.py
+
+## make test: ruff, the import contracts, the Dockerfile lint, then the whole suite against
+## PostgreSQL and Redis (override by environment).
 test: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/food_delivery
 test: export REDIS_URL ?= redis://127.0.0.1:6379/0
 test: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/hadolint Dockerfile
+	DB_POOL_MAX_SIZE=0 $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 ## make bench: the speed of the big read paths (menus, near-me) on PostgreSQL and Redis.
@@ -64,6 +71,12 @@ format: install-dev
 requirements: install-dev
 	cd requirements && ../$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --upgrade base.in -o base.txt
 	cd requirements && ../$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --upgrade dev.in -o dev.txt
+
+## make graphiql: rebuild GraphiQL's browser files (graphql_api/static/graphiql/vendor) from the
+## npm packages pinned in assets/graphiql/package-lock.json. The result is committed, so make run
+## needs no npm; run this only to upgrade GraphiQL.
+graphiql:
+	cd assets/graphiql && npm ci --no-audit --no-fund --ignore-scripts && node build.mjs
 
 ## make schema: write schema.graphql from the code (a test fails when it is stale).
 schema: install

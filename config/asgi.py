@@ -8,7 +8,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django_application = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from django.conf import settings  # noqa: E402
 from django.urls import re_path  # noqa: E402
+from sentry_sdk.integrations.asgi import SentryAsgiMiddleware  # noqa: E402
 
 from graphql_api.schema import schema  # noqa: E402
 from graphql_api.websocket import AuthenticatedGraphQLWSConsumer  # noqa: E402
@@ -21,3 +23,6 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+if settings.SENTRY_DSN:
+    # Django's integration sees HTTP; this sees what fails in WebSocket subscriptions too.
+    application = SentryAsgiMiddleware(application)

@@ -1,6 +1,9 @@
 """Liveness and readiness probes for the load balancer and the orchestrator."""
 
 import logging
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 
 from django.conf import settings
 from django.core.cache import cache
@@ -35,13 +38,34 @@ def _check_broker() -> None:
 
 
 CHECKS = {"database": _check_database, "cache": _check_cache, "broker": _check_broker}
+# Each check runs in a thread of its own and the probe waits this long at most: a database or
+# broker that stopped answering (black-holed, not refusing) makes it 503 at once, not hang.
+READYZ_TIMEOUT_SECONDS = 1.5
+_checks = ThreadPoolExecutor(max_workers=len(CHECKS), thread_name_prefix="readyz")
+_running: dict[str, Future] = {}
+
+
+def _run_check(name: str):
+    try:
+        return CHECKS[name]()
+    finally:
+        if name == "database":
+            connection.close()  # this thread's connection goes back to the pool
 
 
 def readyz(request):
     failing = {}
-    for name, check in CHECKS.items():
+    for name in CHECKS:
+        # A check still stuck from an earlier probe is not run again: the threads stay bounded.
+        if name not in _running or _running[name].done():
+            _running[name] = _checks.submit(_run_check, name)
+    deadline = time.monotonic() + READYZ_TIMEOUT_SECONDS
+    for name, future in _running.items():
         try:
-            check()
+            future.result(timeout=max(deadline - time.monotonic(), 0))
+        except FutureTimeout:
+            logger.warning("readiness check %s did not answer in time", name)
+            failing[name] = "Timeout"
         except Exception as error:  # noqa: BLE001 - any failure means "not ready"
             logger.warning("readiness check %s failed: %s", name, error)
             failing[name] = type(error).__name__

@@ -11,6 +11,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from config.logging import level_name, logging_config, structlog_configure
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -38,6 +40,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_prometheus",
+    # Metrics of the domain's events and optional tracing, wired once the apps are loaded.
+    "config.apps.ObservabilityConfig",
     # Before strawberry_django: our `export_schema` command replaces the library's.
     "graphql_api",
     "strawberry_django",
@@ -54,7 +59,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "config.metrics.PrometheusMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "config.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -64,6 +70,7 @@ MIDDLEWARE = [
     "accounts.middleware.BearerTokenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -88,25 +95,55 @@ TEMPLATES = [
 # --- Data stores -------------------------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
+# Under ASGI every request runs in a thread of its own: a connection kept per thread
+# (CONN_MAX_AGE) is a connection per request left open. PostgreSQL connections come from the
+# pool below instead; 0 closes them at the end of each request otherwise.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Many readers and one writer without "database is locked" under the dev server.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that stops answering fails requests after these, instead of hanging them.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        connect_timeout=env.int("DB_CONNECT_TIMEOUT_SECONDS", default=3),
+        options=f"-c statement_timeout={env.int('DB_STATEMENT_TIMEOUT_MS', default=15_000)}",
+    )
+# Each process keeps a pool of at most DB_POOL_MAX_SIZE connections (psycopg_pool); 0 turns the
+# pool off. The sum over processes must stay under PostgreSQL's max_connections (docs/deploy.md).
+DB_POOL_MAX_SIZE = env.int("DB_POOL_MAX_SIZE", default=10)
+if DB_POOL_MAX_SIZE and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env.int("DB_POOL_MIN_SIZE", default=1),
+        "max_size": DB_POOL_MAX_SIZE,
+        # Seconds a request waits for a free connection before failing.
+        "timeout": env.float("DB_POOL_TIMEOUT_SECONDS", default=10.0),
+    }
+    # Django refuses a pool together with persistent connections: the pool is the persistence.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+# Query counts and latencies per database (django-prometheus wraps the real backend).
+DATABASES["default"]["ENGINE"] = DATABASES["default"]["ENGINE"].replace(
+    "django.db.backends.", "django_prometheus.db.backends."
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            "BACKEND": "django_prometheus.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="fd"),
-            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 2},
+            # Short: a slow or black-holed Redis costs a request this long once, then
+            # core.cache skips it for a few seconds.
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_SOCKET_TIMEOUT_SECONDS", default=0.5),
+                "SOCKET_TIMEOUT": env.float("REDIS_SOCKET_TIMEOUT_SECONDS", default=0.5),
+            },
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {"default": {"BACKEND": "django_prometheus.cache.backends.locmem.LocMemCache"}}
 
 # --- Channel layer (live updates over WebSocket) -----------------------------------------------
 # channels_redis waits for messages with BZPOPMIN blocking 5 s at a time; the socket timeout must
@@ -189,6 +226,10 @@ STRAWBERRY_DJANGO = {
     "MAP_AUTO_ID_AS_GLOBAL_ID": True,
 }
 
+# Client operation names reported as themselves in metrics, besides the schema's root fields
+# (any other name is counted as "other", so clients cannot blow up the label set).
+GRAPHQL_METRICS_OPERATIONS = frozenset(env.list("GRAPHQL_METRICS_OPERATIONS", default=[]))
+
 # When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>` (Prometheus scrape).
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 
@@ -218,23 +259,34 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=60)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=90)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Workers log through LOGGING below (structured, with request ids), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# A worker serves its processes' metrics on this port (0: off); needs PROMETHEUS_MULTIPROC_DIR.
+CELERY_WORKER_METRICS_PORT = env.int("CELERY_WORKER_METRICS_PORT", default=0)
+CELERY_WORKER_METRICS_ADDRESS = env.str("CELERY_WORKER_METRICS_ADDRESS", default="127.0.0.1")
 # Redis as broker: an unacknowledged message (its worker died) returns to the queue after
 # `visibility_timeout`; workers sweep for such messages every `unacked_restore_interval`.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    # Longer than any task may hold a message: the longest retry back-off (600 s, a task held
+    # until its countdown) plus the hard time limit. Shorter, and such a message would be
+    # delivered twice; much longer, and a killed worker's message waits that long.
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900),
     "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
     "unacked_restore_throttle": 1,
 }
-CELERY_TASK_DEFAULT_QUEUE = "default"
+# Deployments sharing one broker (make stack beside a development RabbitMQ's other users) keep
+# apart by this prefix of every queue name; workers are started with the same prefix.
+TASK_QUEUE_PREFIX = env.str("TASK_QUEUE_PREFIX", default="")
+CELERY_TASK_DEFAULT_QUEUE = f"{TASK_QUEUE_PREFIX}default"
 # A queue per concern, by the task's name (its app): a backlog of notifications never delays
 # finding a driver or settling money. (Celery deprecates queues declared on the task itself.)
 CELERY_TASK_ROUTES = {
-    "delivery.*": {"queue": "dispatch"},
-    "notifications.*": {"queue": "notifications"},
-    "payments.*": {"queue": "payments"},
-    "orders.stripe_event_apply": {"queue": "payments"},
-    "orders.payments_reconcile": {"queue": "payments"},
-    "orders.acceptances_resume": {"queue": "payments"},
+    "delivery.*": {"queue": f"{TASK_QUEUE_PREFIX}dispatch"},
+    "notifications.*": {"queue": f"{TASK_QUEUE_PREFIX}notifications"},
+    "payments.*": {"queue": f"{TASK_QUEUE_PREFIX}payments"},
+    "orders.stripe_event_apply": {"queue": f"{TASK_QUEUE_PREFIX}payments"},
+    "orders.payments_reconcile": {"queue": f"{TASK_QUEUE_PREFIX}payments"},
+    "orders.acceptances_resume": {"queue": f"{TASK_QUEUE_PREFIX}payments"},
 }
 # Periodic work (celery beat). Dispatch: unanswered offers move on within seconds of expiring, and
 # deliveries waiting for a driver are retried once their back-off has passed. The outbox sweep
@@ -243,7 +295,7 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "reactions.outbox_sweep", "schedule": 10.0},
     "delivery-offers-expire": {"task": "delivery.offers_expire", "schedule": 10.0},
     "deliveries-redispatch-due": {"task": "delivery.redispatch_due", "schedule": 15.0},
-    "payments-reconcile": {"task": "orders.payments_reconcile", "schedule": 300.0},
+    "payments-reconcile": {"task": "orders.payments_reconcile", "schedule": 60.0},
     "orders-expire-unpaid": {"task": "orders.expire_unpaid", "schedule": 60.0},
     "orders-acceptances-resume": {"task": "orders.acceptances_resume", "schedule": 15.0},
     "accounts-purge-refresh-tokens": {
@@ -304,6 +356,9 @@ STRIPE_WEBHOOK_TOLERANCE_SECONDS = env.int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", d
 # Reconciliation: payments without news for this long are re-read from Stripe; authorisations
 # older than this many hours (Stripe keeps them about 7 days) are captured or released.
 PAYMENT_STUCK_AFTER_MINUTES = env.int("PAYMENT_STUCK_AFTER_MINUTES", default=10)
+# A checkout's payment still without an answer this long after it was created (and nobody
+# talking to Stripe about it) is settled: cancelled if it never reached Stripe.
+PAYMENT_ABANDONED_AFTER_SECONDS = env.int("PAYMENT_ABANDONED_AFTER_SECONDS", default=120)
 PAYMENT_AUTHORIZATION_MAX_AGE_HOURS = env.int("PAYMENT_AUTHORIZATION_MAX_AGE_HOURS", default=144)
 
 # --- Locale and time ---------------------------------------------------------------------------
@@ -314,7 +369,7 @@ USE_TZ = True
 DEFAULT_CURRENCY = env.str("DEFAULT_CURRENCY", default="EUR")
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -336,12 +391,30 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # The stripe client logs every request at INFO; its failures still reach us as exceptions.
-    "loggers": {"stripe": {"level": "WARNING"}},
-}
+# --- Observability -----------------------------------------------------------------------------
+# `json`: one JSON object per line for a log shipper; `console`: readable lines for a terminal.
+LOG_FORMAT = env.str("LOG_FORMAT", default="console")
+LOGGING = logging_config(
+    log_format=LOG_FORMAT, level=level_name(env.str("LOG_LEVEL", default="INFO"))
+)
+structlog_configure()
+# django-prometheus would otherwise query the migration table at every process start.
+PROMETHEUS_EXPORT_MIGRATIONS = False
+
+# Errors go to Sentry only when a DSN is set (Django, Celery and ASGI integrations).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="development" if DEBUG else "production")
+SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
+if SENTRY_DSN:
+    from config.sentry import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=SENTRY_ENVIRONMENT,
+        traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
+        release=env.str("SENTRY_RELEASE", default="") or None,
+    )
+
+# OpenTelemetry traces (Django, psycopg, Redis, Celery) go to this OTLP/HTTP collector when set.
+OTEL_EXPORTER_OTLP_ENDPOINT = env.str("OTEL_EXPORTER_OTLP_ENDPOINT", default="")
+OTEL_SERVICE_NAME = env.str("OTEL_SERVICE_NAME", default="food-delivery")

@@ -17,6 +17,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
+from prometheus_client import Counter
 
 from accounts.models import Role, User
 from core.errors import ValidationFailed
@@ -38,6 +39,11 @@ logger = logging.getLogger(__name__)
 OUTSIDE_CHANNELS = (NotificationChannel.EMAIL, NotificationChannel.SMS, NotificationChannel.PUSH)
 Status = NotificationSend.Status
 MARK_READ_MAX_IDS = 500
+NOTIFICATIONS = Counter(
+    "notifications_total",
+    "Outside notifications by channel and outcome (sent, failed and retried, skipped: off).",
+    ["channel", "outcome"],
+)
 
 
 def order_event_notify(*, event_id) -> list[Notification]:
@@ -105,11 +111,13 @@ def _deliveries_ensure(notification: Notification, user: User) -> None:
         NotificationChannel.PUSH: not preference or preference.push_enabled,
     }
     for channel in OUTSIDE_CHANNELS:
-        NotificationSend.objects.get_or_create(
+        _, created = NotificationSend.objects.get_or_create(
             notification=notification,
             channel=channel,
             defaults={"status": Status.PENDING if enabled[channel] else Status.SKIPPED},
         )
+        if created and not enabled[channel]:
+            NOTIFICATIONS.labels(channel, "skipped").inc()
 
 
 def notification_send(*, notification_id) -> None:
@@ -137,10 +145,12 @@ def _send_one(delivery_id) -> None:
         NotificationSend.objects.filter(pk=delivery_id).update(
             status=Status.PENDING, last_error=str(error)[:2000]
         )
+        NOTIFICATIONS.labels(delivery.channel, "failed").inc()
         raise ConnectionError(f"{delivery.channel} provider failed: {error}") from error
     NotificationSend.objects.filter(pk=delivery_id, status=Status.SENDING).update(
         status=Status.SENT, sent_at=timezone.now(), last_error=""
     )
+    NOTIFICATIONS.labels(delivery.channel, "sent").inc()
 
 
 def _dispatch(delivery: NotificationSend) -> None:

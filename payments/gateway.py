@@ -15,9 +15,17 @@ from functools import lru_cache
 
 import stripe
 from django.conf import settings
+from prometheus_client import Counter
 
 # Stripe's own webhook bodies are a few KB; anything this large is not from Stripe.
 MAX_WEBHOOK_BYTES = 256 * 1024
+
+PAYMENT_OUTCOMES = Counter(
+    "payment_outcomes_total",
+    "Stripe calls by operation and outcome: Stripe's status of the object, or declined, "
+    "rejected, unavailable.",
+    ["operation", "outcome"],
+)
 
 
 class GatewayError(Exception):
@@ -95,13 +103,13 @@ def client() -> stripe.StripeClient:
     )
 
 
-def _call(request):
+def _call(operation: str, request):
     """One Stripe request, retried on network trouble while time remains (every write carries
     an Idempotency-Key, so a retry of a request whose answer was lost does nothing twice)."""
     attempts = 1 + settings.STRIPE_MAX_NETWORK_RETRIES
     for attempt in range(attempts):
         try:
-            return _once(request)
+            return _once(operation, request)
         except GatewayUnavailable:
             deadline = _deadline.get()
             out_of_time = deadline is not None and (
@@ -113,20 +121,28 @@ def _call(request):
     raise AssertionError("unreachable")
 
 
-def _once(request):
+def _once(operation: str, request):
     deadline = _deadline.get()
     if deadline is not None and time.monotonic() >= deadline:
         raise GatewayUnavailable("Stripe did not answer within this request's budget.")
     try:
-        return request()
+        result = request()
     except stripe.CardError as error:
+        PAYMENT_OUTCOMES.labels(operation, "declined").inc()
         raise CardDeclined(_message(error), code=error.code or "card_declined") from error
     except (stripe.APIConnectionError, stripe.RateLimitError) as error:
+        PAYMENT_OUTCOMES.labels(operation, "unavailable").inc()
         raise GatewayUnavailable(_message(error)) from error
     except stripe.StripeError as error:
         if error.http_status is None or error.http_status >= 500:
+            PAYMENT_OUTCOMES.labels(operation, "unavailable").inc()
             raise GatewayUnavailable(_message(error)) from error
+        PAYMENT_OUTCOMES.labels(operation, "rejected").inc()
         raise GatewayRejected(_message(error), code=error.code or "") from error
+    # Stripe's own status of the object (requires_capture, requires_action, succeeded...): a
+    # short fixed list, so a safe label.
+    PAYMENT_OUTCOMES.labels(operation, str(getattr(result, "status", None) or "ok")).inc()
+    return result
 
 
 def _message(error: stripe.StripeError) -> str:
@@ -168,27 +184,33 @@ def intent_create(
         "metadata": metadata,
     }
     options = {"idempotency_key": idempotency_key}
-    return _intent(_call(lambda: client().v1.payment_intents.create(params, options)))
+    return _intent(_call("create", lambda: client().v1.payment_intents.create(params, options)))
 
 
 def intent_confirm(intent_id: str, *, idempotency_key: str) -> Intent:
     options = {"idempotency_key": idempotency_key}
-    return _intent(_call(lambda: client().v1.payment_intents.confirm(intent_id, {}, options)))
+    return _intent(
+        _call("confirm", lambda: client().v1.payment_intents.confirm(intent_id, {}, options))
+    )
 
 
 def intent_retrieve(intent_id: str) -> Intent:
-    return _intent(_call(lambda: client().v1.payment_intents.retrieve(intent_id)))
+    return _intent(_call("retrieve", lambda: client().v1.payment_intents.retrieve(intent_id)))
 
 
 def intent_capture(intent_id: str, *, amount: int, idempotency_key: str) -> Intent:
     params = {"amount_to_capture": amount}
     options = {"idempotency_key": idempotency_key}
-    return _intent(_call(lambda: client().v1.payment_intents.capture(intent_id, params, options)))
+    return _intent(
+        _call("capture", lambda: client().v1.payment_intents.capture(intent_id, params, options))
+    )
 
 
 def intent_cancel(intent_id: str, *, idempotency_key: str) -> Intent:
     options = {"idempotency_key": idempotency_key}
-    return _intent(_call(lambda: client().v1.payment_intents.cancel(intent_id, {}, options)))
+    return _intent(
+        _call("cancel", lambda: client().v1.payment_intents.cancel(intent_id, {}, options))
+    )
 
 
 def refund_create(
@@ -196,7 +218,7 @@ def refund_create(
 ) -> RefundOutcome:
     params = {"payment_intent": intent_id, "amount": amount, "metadata": metadata}
     options = {"idempotency_key": idempotency_key}
-    refund = _call(lambda: client().v1.refunds.create(params, options)).to_dict()
+    refund = _call("refund", lambda: client().v1.refunds.create(params, options)).to_dict()
     return RefundOutcome(id=refund["id"], status=refund["status"], amount=refund["amount"])
 
 

@@ -2,22 +2,21 @@
 
 Reading a big menu is the hottest path of the API, and building model instances is what makes it
 slow (not the SQL), so the menu is assembled from `values()` into plain dicts once and cached.
-Every change to a menu bumps the restaurant's menu version after it commits; readers then build
-and cache the new version, and a reader racing an edit can only ever write the old version.
+Every change to a menu bumps the restaurant's menu version, a column of the restaurant's row
+written in the same transaction as the change: a reader after commit asks for the new version's
+key, so an edit can never be lost to a cache outage, and a reader racing an edit can only ever
+write the old version. With the cache away, menus are built from the database.
 """
 
 import uuid
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db.models import F
 
-from restaurants.models import MenuCategory, MenuItem, Option, OptionGroup
+from core.cache import cache_or
+from restaurants.models import MenuCategory, MenuItem, Option, OptionGroup, Restaurant
 
 MENU_TTL_SECONDS = 3600
-
-
-def _version_key(restaurant_id) -> str:
-    return f"menu-version:{restaurant_id}"
 
 
 def _menu_key(restaurant_id, version: int) -> str:
@@ -25,41 +24,40 @@ def _menu_key(restaurant_id, version: int) -> str:
 
 
 def menu_cache_invalidate(restaurant_id) -> None:
-    """Call from any service that changes a menu: the next read after commit sees the change."""
-
-    def bump():
-        try:
-            cache.incr(_version_key(restaurant_id))
-        except ValueError:  # no version yet: nothing was cached under it
-            cache.set(_version_key(restaurant_id), 1, timeout=None)
-
-    transaction.on_commit(bump)
+    """Call from any service that changes a menu, inside its transaction."""
+    Restaurant.objects.filter(pk=restaurant_id).update(menu_version=F("menu_version") + 1)
 
 
-def menu_of(restaurant_id, *, currency: str) -> list[dict]:
-    version = cache.get_or_set(_version_key(restaurant_id), 0, timeout=None)
+def menu_of(restaurant_id, *, currency: str, version: int) -> list[dict]:
     key = _menu_key(restaurant_id, version)
-    menu = cache.get(key)
+    menu = cache_or(None, lambda: cache.get(key), what="menu")
     if menu is None:
         menu = menu_build(restaurant_id, currency=currency)
-        cache.set(key, menu, timeout=MENU_TTL_SECONDS)
+        cache_or(None, lambda: cache.set(key, menu, timeout=MENU_TTL_SECONDS), what="menu")
     return menu
 
 
 def menus_warm(restaurants: list[tuple]) -> None:
-    """Cache the menus of a page of (restaurant id, currency) at once: one cache round trip,
-    and 4 queries for all those not cached yet, so a list showing menus costs the same
-    whatever its length."""
+    """Cache the menus of a page of (restaurant id, currency, menu version) at once: one cache
+    round trip, and 4 queries for all those not cached yet, so a list showing menus costs the
+    same whatever its length."""
     if not restaurants:
         return
-    versions = cache.get_many([_version_key(rid) for rid, _ in restaurants])
-    keys = {rid: _menu_key(rid, versions.get(_version_key(rid), 0)) for rid, _ in restaurants}
-    cached = cache.get_many(list(keys.values()))
-    missing = {rid: currency for rid, currency in restaurants if keys[rid] not in cached}
+    keys = {rid: _menu_key(rid, version) for rid, _, version in restaurants}
+    cached = cache_or(None, lambda: cache.get_many(list(keys.values())), what="menu")
+    if cached is None:
+        return  # the cache is away: each menu is built when it is read
+    missing = {rid: currency for rid, currency, _ in restaurants if keys[rid] not in cached}
     if not missing:
         return
     built = menus_build(missing)
-    cache.set_many({keys[rid]: menu for rid, menu in built.items()}, timeout=MENU_TTL_SECONDS)
+    cache_or(
+        None,
+        lambda: cache.set_many(
+            {keys[rid]: menu for rid, menu in built.items()}, timeout=MENU_TTL_SECONDS
+        ),
+        what="menu",
+    )
 
 
 def menu_build(restaurant_id, *, currency: str) -> list[dict]:
@@ -123,5 +121,10 @@ def menus_holding(kind: str, object_ids) -> list[list[dict]]:
     model, path = _RESTAURANT_PATH[kind]
     rows = model.objects.filter(
         pk__in=list(object_ids), **{f"{path}restaurant__is_active": True}
-    ).values_list(f"{path}restaurant_id", f"{path}restaurant__currency")
-    return [menu_of(restaurant_id, currency=currency) for restaurant_id, currency in set(rows)]
+    ).values_list(
+        f"{path}restaurant_id", f"{path}restaurant__currency", f"{path}restaurant__menu_version"
+    )
+    return [
+        menu_of(restaurant_id, currency=currency, version=version)
+        for restaurant_id, currency, version in set(rows)
+    ]

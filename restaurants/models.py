@@ -37,6 +37,8 @@ class Restaurant(models.Model):
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     phone = models.CharField(max_length=32, blank=True)
     is_active = models.BooleanField(default=True, help_text="Listed and able to take orders.")
+    # Bumped in the transaction of every menu change: the key of the cached menu (restaurants.menu).
+    menu_version = models.PositiveIntegerField(default=0, editable=False)
     accepting_orders = models.BooleanField(
         default=True, help_text="Staff pause this when the kitchen is overwhelmed."
     )

@@ -11,8 +11,11 @@ from tests.graphql_client import GraphQLClient
 
 
 def pytest_configure(config):
+    from django.db import connection
+
     engine = settings.DATABASES["default"]["ENGINE"]
-    if engine != "django.db.backends.postgresql":
+    # django-prometheus wraps the backend; what matters is the database underneath.
+    if connection.vendor != "postgresql":
         pytest.exit(
             f"The suite runs on PostgreSQL only, but DATABASE_URL points at {engine}. "
             "Run it with `make test` or export DATABASE_URL=postgres://...",

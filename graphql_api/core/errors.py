@@ -12,6 +12,7 @@ from strawberry.types.base import StrawberryList, StrawberryOptional
 from strawberry.types.field import StrawberryField
 
 from core.errors import DomainError
+from graphql_api.core.metrics import error_code_observed
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +42,11 @@ class UserError:
     code: ErrorCode
     field: str | None
     message: str
+
+    def __post_init__(self):
+        # Every typed error a client receives is counted and named in the request's log line,
+        # whichever resolver built it.
+        error_code_observed(self.code.value)
 
     @classmethod
     def from_domain(cls, error: DomainError) -> "UserError":

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.cache import cache
 from strawberry.types import Info
 
+from core.cache import cache_or
 from core.errors import RateLimited
 
 
@@ -23,20 +24,27 @@ def client_ip(info: Info) -> str:
 
 
 def rate_limit(*, action: str, key: str, limit: int, window_seconds: int = 60) -> None:
-    """Count one attempt of `action` by `key`; RateLimited once `limit` is passed in the window."""
+    """Count one attempt of `action` by `key`; RateLimited once `limit` is passed in the window.
+
+    With Redis away the limit fails open (logged and counted): nobody is locked out of signing
+    in or paying because the counters cannot be read."""
     if not settings.RATE_LIMITS_ENABLED:
         return
     window = int(time.time() // window_seconds)
     cache_key = f"ratelimit:{action}:{key}:{window}"
+    count = cache_or(0, lambda: _count(cache_key, window_seconds), what="rate_limit")
+    if count > limit:
+        raise RateLimited(f"Too many attempts. Try again in {window_seconds} seconds.")
+
+
+def _count(cache_key: str, window_seconds: int) -> int:
     # add() is atomic: only the first request of a window creates the counter.
     cache.add(cache_key, 0, timeout=window_seconds + 1)
     try:
-        count = cache.incr(cache_key)
+        return cache.incr(cache_key)
     except ValueError:  # expired between add and incr: this is the first of a new window
         cache.set(cache_key, 1, timeout=window_seconds + 1)
-        count = 1
-    if count > limit:
-        raise RateLimited(f"Too many attempts. Try again in {window_seconds} seconds.")
+        return 1
 
 
 def rate_limit_request(info: Info, *, action: str, limit: int, extra_key: str = "") -> None:

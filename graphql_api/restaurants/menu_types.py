@@ -137,5 +137,6 @@ class MenuCategoryNode(relay.Node):
         return _resolve("category", lambda data, _: cls.of(data), node_ids)
 
 
-def menu_nodes(restaurant_id, currency: str) -> list[MenuCategoryNode]:
-    return [MenuCategoryNode.of(category) for category in menu_of(restaurant_id, currency=currency)]
+def menu_nodes(restaurant_id, currency: str, version: int) -> list[MenuCategoryNode]:
+    menu = menu_of(restaurant_id, currency=currency, version=version)
+    return [MenuCategoryNode.of(category) for category in menu]

@@ -60,7 +60,12 @@ class RestaurantConnection(DjangoListConnection[RestaurantType]):
     def resolve_connection(cls, nodes, *, info: Info, **kwargs):
         connection = super().resolve_connection(nodes, info=info, **kwargs)
         if _asks_for(info.selected_fields, "menu"):
-            menus_warm([(edge.node.pk, edge.node.currency) for edge in connection.edges])
+            menus_warm(
+                [
+                    (edge.node.pk, edge.node.currency, edge.node.menu_version)
+                    for edge in connection.edges
+                ]
+            )
         return connection
 
 

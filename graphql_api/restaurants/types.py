@@ -80,9 +80,11 @@ class RestaurantType(relay.Node):
             preparation_minutes=root.preparation_minutes, distance_km=distance
         )
 
-    @strawberry_django.field(only=["currency"], description="Served from the menu cache.")
+    @strawberry_django.field(
+        only=["currency", "menu_version"], description="Served from the menu cache."
+    )
     def menu(self, root: models.Restaurant) -> list[MenuCategoryNode]:
-        return menu_nodes(root.pk, root.currency)
+        return menu_nodes(root.pk, root.currency, root.menu_version)
 
     @classmethod
     def get_queryset(cls, queryset, info, **kwargs):

@@ -34,11 +34,13 @@ from payments.services import (
     payment_for_order,
     payment_refund,
     payment_release,
+    payments_abandoned_settle,
     payments_authorized_before,
     payments_holding_money,
     payments_reconcile,
     stripe_event_payment,
     stripe_event_process,
+    stripe_events_unprocessed,
 )
 from restaurants.selectors import user_is_restaurant_owner
 
@@ -47,6 +49,8 @@ P = PaymentStatus
 CLOSED_STATUSES = (OrderStatus.CANCELLED, OrderStatus.REJECTED, OrderStatus.PAYMENT_FAILED)
 # Outbox topic: a closed order's payment holds money (payload: order_id); it is given back.
 MONEY_TO_RETURN = "orders.money_to_return"
+# A stored Stripe event is left to its own task this long before reconciliation steps in.
+STRIPE_EVENT_GRACE = timedelta(minutes=5)
 
 
 def order_follow_payment(*, order_id, now: datetime) -> Order:
@@ -117,9 +121,19 @@ def orders_payments_reconcile(*, now: datetime) -> dict[str, int]:
     lost), and released otherwise, which cancels the order.
     """
     reconciled = payments_reconcile(now=now)
-    for order_id in reconciled.order_ids:
+    abandoned = payments_abandoned_settle(now=now)
+    for order_id in [*reconciled.order_ids, *abandoned]:
         order_follow_payment(order_id=order_id, now=now)
     counts = {"synced": reconciled.synced, "refunds_sent": reconciled.refunds_sent}
+    counts["abandoned"] = len(abandoned)
+    # Stripe events whose processing was lost or gave up: processed again (idempotent).
+    counts["events"] = 0
+    for event_id in stripe_events_unprocessed(received_before=now - STRIPE_EVENT_GRACE):
+        try:
+            order_stripe_event_apply(event_id=event_id, now=now)
+            counts["events"] += 1
+        except Exception:  # recorded on the event; the next round tries again
+            logger.exception("reconcile: Stripe event %s still failing", event_id)
     counts.update(captured=0, released=0, returned=0)
     # Closed orders still holding money (a capture learnt of late, a lost release): give back.
     for order_id in payments_holding_money(

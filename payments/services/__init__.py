@@ -10,6 +10,7 @@ from payments.services.charges import (
     payment_release,
 )
 from payments.services.reconcile import (
+    payments_abandoned_settle,
     payments_authorized_before,
     payments_holding_money,
     payments_reconcile,
@@ -28,6 +29,7 @@ from payments.services.webhooks import (
     stripe_event_process,
     stripe_event_receive,
     stripe_event_requeue,
+    stripe_events_unprocessed,
 )
 
 __all__ = [
@@ -44,6 +46,7 @@ __all__ = [
     "payment_release",
     "payment_return",
     "payment_settle",
+    "payments_abandoned_settle",
     "payments_authorized_before",
     "payments_holding_money",
     "payments_reconcile",
@@ -52,4 +55,5 @@ __all__ = [
     "stripe_event_process",
     "stripe_event_receive",
     "stripe_event_requeue",
+    "stripe_events_unprocessed",
 ]

@@ -143,3 +143,13 @@ def _charge_refunded(charge: dict) -> bool:
             payment=payment, stripe_refund_id__in=refund_ids, status=Refund.Status.PENDING
         ).update(status=Refund.Status.SUCCEEDED)
     return True
+
+
+def stripe_events_unprocessed(*, received_before: datetime) -> list:
+    """Events still waiting (their task was lost) or failed (retries ran out) since before then."""
+    return list(
+        StripeEvent.objects.filter(
+            status__in=(StripeEvent.Status.RECEIVED, StripeEvent.Status.FAILED),
+            received_at__lt=received_before,
+        ).values_list("pk", flat=True)
+    )

@@ -6,9 +6,11 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.models import OutboxMessage
 from orders.errors import InvalidTransition, OrderNotFound
 from orders.models import ActorRole, OrderEvent, OrderStatus
 from orders.services.lifecycle import (
+    ORDER_EVENT_RECORDED,
     order_payment_authorized,
     order_payment_failed,
     order_payment_voided,
@@ -157,7 +159,9 @@ def test_side_effects_are_scheduled_only_on_commit(
             actor=staff_of(placed_order),
             now=timezone.now(),
         )
-    assert len(callbacks) == 1
+    # The event's reactions are recorded in the transaction and relayed after it commits.
+    assert OutboxMessage.objects.filter(topic=ORDER_EVENT_RECORDED).count() == 1
+    assert callbacks
 
     with django_capture_on_commit_callbacks() as callbacks, pytest.raises(InvalidTransition):
         order_transition(
@@ -167,6 +171,7 @@ def test_side_effects_are_scheduled_only_on_commit(
             now=timezone.now(),
         )
     assert callbacks == []
+    assert OutboxMessage.objects.filter(topic=ORDER_EVENT_RECORDED).count() == 1
 
 
 def test_payment_callbacks_are_idempotent_and_never_move_backwards():

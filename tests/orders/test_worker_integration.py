@@ -125,8 +125,9 @@ def wait_for(condition, timeout: float = 30.0) -> bool:
 
 
 def placed_order():
+    """An order whose card is being charged: the capture's confirmation accepts it."""
     order = OrderFactory(
-        status=OrderStatus.PLACED, customer=CustomerFactory(phone="+351 912 000 000")
+        status=OrderStatus.ACCEPTING, customer=CustomerFactory(phone="+351 912 000 000")
     )
     return order, RestaurantStaffFactory(restaurant=order.restaurant).user
 

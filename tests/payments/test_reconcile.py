@@ -55,4 +55,12 @@ def test_an_ageing_authorisation_of_an_unaccepted_order_is_released(placed_payme
 def test_recent_payments_are_left_alone(placed_payment):
     counts = orders_payments_reconcile(now=timezone.now())
 
-    assert counts == {"synced": 0, "released": 0, "captured": 0, "refunds_sent": 0, "returned": 0}
+    assert counts == {
+        "synced": 0,
+        "released": 0,
+        "captured": 0,
+        "refunds_sent": 0,
+        "returned": 0,
+        "abandoned": 0,
+        "events": 0,
+    }

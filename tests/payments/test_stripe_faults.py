@@ -14,10 +14,10 @@ from orders.errors import InvalidTransition
 from orders.models import OrderStatus
 from orders.services.acceptance import order_accept, orders_acceptances_resume
 from orders.services.actions import order_reject
-from orders.services.payments import order_stripe_event_apply
+from orders.services.payments import order_stripe_event_apply, orders_payments_reconcile
 from payments import gateway
 from payments.models import Payment, PaymentStatus, Refund, StripeEvent
-from tests.factories import RestaurantStaffFactory
+from tests.factories import OrderFactory, RestaurantStaffFactory
 from tests.faults import fault_proxy
 from tests.orders.checkout_helpers import PLACE_ORDER, a_menu, checkout_input, line
 
@@ -162,3 +162,91 @@ def test_money_captured_for_an_order_already_closed_is_given_back(
     refund = Refund.objects.get(payment=payment)
     assert (refund.amount, refund.status) == (payment.amount, Refund.Status.SUCCEEDED)
     assert payment.amount_refunded == payment.amount
+
+
+def test_a_payment_that_never_reached_stripe_is_settled_within_minutes(
+    gql, localstripe, stripe_proxy
+):
+    menu = a_menu()
+    card = localstripe.payment_method()
+    stripe_proxy.mode = "refuse"
+    gql.login_as(menu.customer)
+    payload = gql.data(
+        PLACE_ORDER, {"input": checkout_input(menu, [line(menu.soup, 4)], payment_method_id=card)}
+    )["placeOrder"]
+    assert payload["order"]["status"] == "PENDING_PAYMENT"
+    payment = Payment.objects.get()
+    assert (payment.status, payment.stripe_payment_intent_id) == (PaymentStatus.UNKNOWN, None)
+
+    counts = orders_payments_reconcile(now=timezone.now() + timedelta(minutes=3))
+
+    payment.refresh_from_db()
+    assert counts["abandoned"] == 1
+    assert payment.status == PaymentStatus.CANCELED
+    assert payment.order.status == OrderStatus.PAYMENT_FAILED  # not left for 30 minutes
+
+
+def test_an_intent_created_but_never_confirmed_is_cancelled_at_stripe(localstripe):
+    order = OrderFactory(status=OrderStatus.PENDING_PAYMENT, placed_at=None)
+    intent = gateway.intent_create(
+        amount=order.total,
+        currency="EUR",
+        payment_method_id=localstripe.payment_method(),
+        metadata={},
+        idempotency_key="abandoned-create",
+    )
+    payment = Payment.objects.create(
+        order=order,
+        currency="EUR",
+        amount=order.total,
+        payment_method_id="pm",
+        idempotency_key=f"order-{order.pk}-attempt-1",
+        stripe_payment_intent_id=intent.id,
+        status=PaymentStatus.UNKNOWN,
+        created_at=timezone.now() - timedelta(minutes=5),
+    )
+
+    orders_payments_reconcile(now=timezone.now())
+
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.CANCELED
+    assert localstripe.get(f"/v1/payment_intents/{intent.id}")["status"] == "canceled"
+    assert payment.order.status == OrderStatus.PAYMENT_FAILED
+
+
+def test_a_stripe_event_whose_task_was_lost_is_processed_by_reconciliation(localstripe):
+    order = OrderFactory(status=OrderStatus.PENDING_PAYMENT, placed_at=None)
+    intent = gateway.intent_create(
+        amount=order.total,
+        currency="EUR",
+        payment_method_id=localstripe.payment_method(),
+        metadata={},
+        idempotency_key="lost-event-create",
+    )
+    intent = gateway.intent_confirm(intent.id, idempotency_key="lost-event-confirm")
+    payment = Payment.objects.create(
+        order=order,
+        currency="EUR",
+        amount=order.total,
+        payment_method_id="pm",
+        idempotency_key=f"order-{order.pk}-attempt-1",
+        stripe_payment_intent_id=intent.id,
+        status=PaymentStatus.REQUIRES_ACTION,
+    )
+    event = StripeEvent.objects.create(
+        stripe_id="evt_lost_task",
+        type="payment_intent.amount_capturable_updated",
+        stripe_created=timezone.now(),
+        received_at=timezone.now() - timedelta(minutes=10),
+        payload={"data": {"object": {"id": intent.id, "status": "requires_capture",
+                                     "amount": order.total,
+                                     "amount_capturable": order.total}}},
+    )  # fmt: skip
+
+    counts = orders_payments_reconcile(now=timezone.now())
+
+    event.refresh_from_db()
+    payment.refresh_from_db()
+    assert counts["events"] == 1 and event.status == StripeEvent.Status.PROCESSED
+    assert payment.status == PaymentStatus.AUTHORIZED
+    assert payment.order.status == OrderStatus.PLACED

@@ -65,3 +65,16 @@ def test_tasks_retry_transient_failures_on_top_of_their_own():
         assert OperationalError in task.autoretry_for, name
         assert ConnectionError in task.autoretry_for, name
     assert PaymentUnavailable in app.tasks["orders.stripe_event_apply"].autoretry_for
+
+
+def test_a_redis_brokers_visibility_timeout_outlasts_every_task_yet_returns_lost_ones_soon():
+    """Redis gives an unacknowledged message to another worker after the visibility timeout:
+    it must outlast the longest a task holds one (retry countdown plus run time), and should not
+    leave a killed worker's message waiting an hour (the redelivery itself is tested with a
+    worker SIGKILLed mid-task in tests/orders/test_worker_integration.py)."""
+    visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    longest_hold = (
+        max(task.retry_backoff_max for task in _project_tasks().values())
+        + settings.CELERY_TASK_TIME_LIMIT
+    )
+    assert longest_hold < visibility <= 900
