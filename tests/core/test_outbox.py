@@ -1,21 +1,27 @@
 """The outbox: side effects written in the transaction, relayed after commit, never lost."""
 
+import os
+import uuid
 from datetime import timedelta
+from urllib.parse import urlparse
 
 import pytest
 from django.db import transaction
 from django.utils import timezone
+from kombu import Connection
 
 from config.celery import app
 from core.models import OutboxMessage
 from core.outbox import outbox_publish, outbox_relay
-from notifications.models import Notification
 from orders.models import OrderStatus
 from orders.services.actions import order_reject
 from reactions.tasks import outbox_sweep_task
 from tests.factories import OrderFactory, RestaurantStaffFactory
+from tests.faults import fault_proxy
 
 pytestmark = pytest.mark.django_db
+
+BROKER_URL = os.environ.get("TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672//")
 
 
 def test_a_rolled_back_change_leaves_no_message(django_capture_on_commit_callbacks):
@@ -63,40 +69,71 @@ def test_a_failing_consumer_leaves_the_message_for_the_next_sweep():
 
 
 @pytest.fixture
-def broker_unreachable():
-    """Celery really publishing, to a broker port where nothing listens."""
-    keys = ("broker_url", "task_always_eager", "task_publish_retry", "broker_connection_timeout")
-    saved = {key: app.conf[key] for key in keys}
-    app.conf.update(
-        broker_url="amqp://guest:guest@127.0.0.1:1//",
-        task_always_eager=False,
-        task_publish_retry=False,
-        broker_connection_timeout=1,
+def broker_behind_proxy():
+    """Celery really publishing to RabbitMQ, through the suite's proxy, into a queue of this
+    test's own (the broker is shared: nobody else's queue is touched)."""
+    queue = f"fd-outbox-test-{uuid.uuid4().hex[:8]}"
+    target = urlparse(BROKER_URL)
+    keys = (
+        "broker_url",
+        "task_always_eager",
+        "task_publish_retry",
+        "broker_connection_timeout",
+        "task_routes",
     )
-    yield
-    app.conf.update(saved)
-    app.pool.force_close_all()
-    # What Celery does after a fork: the next publisher builds pools for the restored broker.
-    app._pool = None
-    app.amqp._producer_pool = None
+    saved = {key: app.conf[key] for key in keys}
+    with fault_proxy(target.hostname, target.port or 5672) as proxy:
+        app.conf.update(
+            broker_url=f"amqp://{target.username}:{target.password}@{proxy.address}//",
+            task_always_eager=False,
+            task_publish_retry=False,
+            broker_connection_timeout=1,
+            task_routes={"*": {"queue": queue}},
+        )
+        try:
+            yield proxy, queue
+        finally:
+            app.conf.update(saved)
+            app.pool.force_close_all()
+            # What Celery does after a fork: the next publisher builds pools for the restored
+            # broker.
+            app._pool = None
+            app.amqp._producer_pool = None
+            with Connection(BROKER_URL) as connection:
+                connection.SimpleQueue(queue).queue.delete()
+
+
+def _published(queue: str) -> list[str]:
+    names = []
+    with Connection(BROKER_URL) as connection:
+        inbox = connection.SimpleQueue(queue)
+        while True:
+            try:
+                message = inbox.get(timeout=1)
+            except inbox.Empty:
+                return names
+            names.append(message.headers["task"])
+            message.ack()
 
 
 def test_a_broker_outage_at_commit_delays_the_side_effects_instead_of_losing_them(
-    broker_unreachable, django_capture_on_commit_callbacks
+    broker_behind_proxy, django_capture_on_commit_callbacks
 ):
+    proxy, queue = broker_behind_proxy
     order = OrderFactory(status=OrderStatus.PLACED)
     staff = RestaurantStaffFactory(restaurant=order.restaurant).user
 
+    proxy.mode = "refuse"  # the broker is down when the rejection commits
     with django_capture_on_commit_callbacks(execute=True):
         order_reject(order_id=order.pk, actor=staff, reason="out of fish", now=timezone.now())
 
     pending = OutboxMessage.objects.get(relayed_at__isnull=True)
     assert pending.topic == "orders.event_recorded" and pending.last_error
-    assert not Notification.objects.filter(order=order).exists()
+    assert _published(queue) == []
 
-    # The broker is back (eager again here); the sweep relays what was left.
-    app.conf.update(task_always_eager=True)
+    proxy.mode = "pass"  # the broker is back; the sweep relays what was left
     OutboxMessage.objects.update(claimed_until=None)
     assert outbox_sweep_task.apply().get() == 1
-    assert Notification.objects.filter(order=order, recipient=order.customer).exists()
+
     assert not OutboxMessage.objects.filter(relayed_at__isnull=True).exists()
+    assert sorted(_published(queue)) == ["notifications.order_event", "payments.payment_return"]
