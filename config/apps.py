@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 
 
 class ObservabilityConfig(AppConfig):
@@ -9,8 +10,8 @@ class ObservabilityConfig(AppConfig):
     verbose_name = "Observability"
 
     def ready(self):
-        from django.conf import settings
-
+        # Imported here, not at the top: this module is loaded with INSTALLED_APPS, before the
+        # models that config.metrics looks up exist (Django's rule for AppConfig.ready).
         from config.metrics import domain_metrics_connect
         from config.tracing import tracing_init
 
