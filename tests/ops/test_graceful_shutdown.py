@@ -108,7 +108,7 @@ def test_the_worker_finishes_the_task_it_is_running_before_it_stops(tmp_path: Pa
     try:
         accept_in_another_process(env | {"NOTIFY_TEST_SEND_DELAY_SECONDS": "0"}, order, staff)
         deliveries = NotificationSend.objects.filter(notification__recipient=order.customer)
-        assert wait_for(lambda: deliveries.filter(status="SENDING").exists(), timeout=60), (
+        assert wait_for(lambda: deliveries.filter(status="SENDING").exists(), timeout=120), (
             "the worker never started the task"
         )
         worker.send_signal(signal.SIGTERM)

@@ -47,7 +47,7 @@ def test_a_worker_serves_its_pool_processes_metrics(tmp_path):
         with Connection(BROKER_URL) as broker:
             for _ in range(3):
                 app.send_task("orders.expire_unpaid", queue=f"{prefix}default", connection=broker)
-        assert wait_for(lambda: succeeded() == 3, timeout=60), succeeded()
+        assert wait_for(lambda: succeeded() == 3, timeout=120), succeeded()
     finally:
         if worker.poll() is None:
             worker.send_signal(signal.SIGTERM)
