@@ -18,7 +18,7 @@ case "${1:-}" in
     exec "$PYTHON" -m celery -A config worker \
       --queues "$queues" \
       --concurrency "${CELERY_CONCURRENCY:-2}" \
-      --hostname "${CELERY_WORKER_NAME:-worker}@%h" \
+      --hostname "${CELERY_WORKER_NAME:-worker-$$}@%h" \
       --loglevel "${LOG_LEVEL:-INFO}"
     ;;
   beat)
