@@ -139,11 +139,6 @@ class MenuCategoryNode(relay.Node):
         return _resolve("category", lambda data, _: cls.of(data), node_ids)
 
 
-def menu_nodes(restaurant_id, currency: str, version: int) -> list[MenuCategoryNode]:
-    menu = menu_of(restaurant_id, currency=currency, version=version)
-    return [MenuCategoryNode.of(category) for category in menu]
-
-
 def menu_plain(restaurant_id, currency: str, version: int) -> PlainData:
     """The menu for the lean execution path (graphql_api.core.plain): what the `of`
     constructors above hold, as dicts keyed by GraphQL field names with global ids encoded."""

@@ -48,7 +48,7 @@ def _run(statements):
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0001_initial"),
-        ("restaurants", "0001_initial"),
+        ("restaurants", "0002_restaurant_menu_version"),
     ]
 
     operations = [
