@@ -52,11 +52,13 @@ test: install-dev
 	DB_POOL_MAX_SIZE=0 $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-## make bench: the speed of the big read paths (menus, near-me) on PostgreSQL and Redis.
-bench: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/food_delivery
-bench: export REDIS_URL ?= redis://127.0.0.1:6379/0
+## make bench: the real workload on the production shape (gunicorn with 2 uvicorn workers, a
+## Celery worker on RabbitMQ, beat, localstripe) against its own freshly seeded database, with
+## the floor views beside it; tables on stdout and in var/bench/ (docs/performance.md). About
+## 12 minutes; QUICK=1 stops at 10,000 restaurants with short loads (about 3). BENCH_* variables
+## move its database, Redis, broker and ports (bench/stack.py).
 bench: install-dev
-	$(BIN)/pytest tests/benchmarks --benchmark-only --benchmark-columns=min,median,mean,max,rounds
+	$(BIN)/python -m bench $(if $(QUICK),--quick)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -391,6 +391,13 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# --- Benchmark ---------------------------------------------------------------------------------
+# `make bench` only: the baseline views under /bench/ and per-request cost headers (bench/).
+# Never on in production: the baselines are not part of the API.
+BENCHMARK = env.bool("BENCHMARK", default=False)
+if BENCHMARK:
+    MIDDLEWARE.insert(0, "bench.middleware.RequestCostMiddleware")
+
 # --- Observability -----------------------------------------------------------------------------
 # `json`: one JSON object per line for a log shipper; `console`: readable lines for a terminal.
 LOG_FORMAT = env.str("LOG_FORMAT", default="console")

@@ -1,5 +1,6 @@
+from django.conf import settings
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from config.health import healthz, readyz
 from config.metrics import metrics_view
@@ -14,3 +15,6 @@ urlpatterns = [
     path("metrics", metrics_view, name="metrics"),
     path("webhooks/stripe/", stripe_webhook, name="stripe-webhook"),
 ]
+
+if settings.BENCHMARK:
+    urlpatterns.append(path("bench/", include("bench.urls")))

@@ -24,6 +24,7 @@ from graphql_api.accounts.mutations import AccountsMutation
 from graphql_api.accounts.queries import AccountsQuery
 from graphql_api.core.masking import UNEXPECTED_ERROR_MESSAGE, is_unexpected
 from graphql_api.core.metrics import GraphQLMetrics
+from graphql_api.core.plain import PlainDataExecutionContext
 from graphql_api.delivery.mutations import DeliveryMutation
 from graphql_api.delivery.queries import DeliveryQuery
 from graphql_api.notifications.mutations import NotificationsMutation
@@ -101,4 +102,6 @@ schema = strawberry.Schema(
     subscription=Subscription,
     extensions=_extensions(),
     config=StrawberryConfig(relay_max_results=100),
+    # Completes `PlainData` answers (the menus) in one walk instead of a resolver per field.
+    execution_context_class=PlainDataExecutionContext,
 )

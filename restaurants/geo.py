@@ -2,12 +2,16 @@
 
 The bounding box lets the coordinate index narrow the candidates
 before the exact distance is computed; it does not handle the poles or the antimeridian.
+
+On PostgreSQL, points on the unit sphere (`geo_sphere_point`, restaurants migration 0002) are
+indexed for nearest-first scans: the straight-line distance between two such points (the chord)
+grows with the great-circle distance, so it orders exactly as the haversine does.
 """
 
 import math
 from dataclasses import dataclass
 
-from django.db.models import F, FloatField, Value
+from django.db.models import F, Field, FloatField, Func, Value
 from django.db.models.functions import ASin, Cast, Cos, Power, Radians, Sin, Sqrt
 
 EARTH_RADIUS_KM = 6371.0088
@@ -46,3 +50,32 @@ def distance_km(lat1, lng1, lat2, lng2) -> float:
     dp, dl = p2 - p1, math.radians(float(lng2) - float(lng1))
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
+
+
+class _SpherePoint(Func):
+    function = "geo_sphere_point"
+    output_field = Field()
+
+
+class _ChordDistance(Func):
+    """`a <-> b`: what the GiST index of sphere points returns rows in the order of."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " <-> "
+    output_field = FloatField()
+
+
+def sphere_point(lat_field: str, lng_field: str) -> Func:
+    """A row's point, spelt exactly as the index expression so that the index serves it."""
+    return _SpherePoint(Cast(F(lat_field), FloatField()), Cast(F(lng_field), FloatField()))
+
+
+def sphere_point_at(latitude, longitude) -> Func:
+    return _SpherePoint(
+        Value(float(latitude), output_field=FloatField()),
+        Value(float(longitude), output_field=FloatField()),
+    )
+
+
+def chord_distance(point: Func, other: Func) -> Func:
+    return _ChordDistance(point, other)

@@ -55,7 +55,10 @@ class Restaurant(models.Model):
 
     class Meta:
         ordering = ["name"]
-        indexes = [models.Index(fields=["is_active", "name"], name="restaurant_active_name_idx")]
+        indexes = [
+            models.Index(fields=["is_active", "name"], name="restaurant_active_name_idx"),
+            models.Index(fields=["is_active", "time_zone"], name="restaurant_active_zone_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(currency__regex=r"^[A-Z]{3}$"), name="restaurant_currency_iso"

@@ -5,10 +5,18 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q
 
 from accounts.models import User
-from restaurants.geo import bounding_box, distance_km, distance_km_expression
+from restaurants.geo import (
+    bounding_box,
+    chord_distance,
+    distance_km,
+    distance_km_expression,
+    sphere_point,
+    sphere_point_at,
+)
 from restaurants.models import (
     Closure,
     MenuItem,
@@ -21,6 +29,9 @@ from restaurants.models import (
 # Average courier speed in town, and the minutes to hand over at both ends.
 COURIER_SPEED_KMH = 20
 HANDOVER_MINUTES = 5
+# Listings count their matches up to this many ("100+ restaurants deliver here"): a count
+# stops after this many rows, so it costs about what a full page does.
+RESTAURANTS_COUNT_LIMIT = 100
 
 
 # Only active restaurants are public (listed, found by slug or id, open for orders): the one
@@ -169,7 +180,41 @@ def restaurants_listed(
         queryset = queryset.filter(open_q) if open_now else queryset.exclude(open_q)
     if near is None:
         return queryset.order_by("name", "pk")
-    latitude, longitude = near
+    if connection.vendor == "postgresql":
+        return restaurants_nearest_by_index(queryset, *near)
+    return restaurants_nearest_by_distance(queryset, *near)
+
+
+def restaurants_nearest_by_index(queryset, latitude, longitude):
+    """Nearest first from the sphere-point index (PostgreSQL): rows come out of the index in
+    distance order and a page stops after its own rows, so it reads the few dozen nearest
+    addresses however many restaurants the city holds. The box on the (statistics-backed)
+    coordinates tells the planner how many candidates there are: many, and it walks the index;
+    few (the countryside), and it sorts those few."""
+    centre = sphere_point_at(latitude, longitude)
+    point = sphere_point("address__latitude", "address__longitude")
+    box = bounding_box(latitude, longitude, settings.MAX_DELIVERY_RADIUS_M / 1000)
+    return (
+        queryset.filter(
+            address__latitude__range=(box.min_latitude, box.max_latitude),
+            address__longitude__range=(box.min_longitude, box.max_longitude),
+        )
+        .annotate(
+            distance_km=distance_km_expression(
+                latitude, longitude, "address__latitude", "address__longitude"
+            )
+        )
+        .filter(distance_km__lte=F("delivery_radius_m") / 1000.0)
+        # The index's order alone: PostgreSQL serves an ORDER BY from a nearest-first index
+        # only when every sort key is its distance, so a tie-breaking key would sort the whole
+        # city instead. Restaurants at the very same spot come in the index's order.
+        .order_by(chord_distance(point, centre))
+    )
+
+
+def restaurants_nearest_by_distance(queryset, latitude, longitude):
+    """Nearest first by the haversine distance of every candidate in the box (any database:
+    the SQLite demo has no sphere-point index)."""
     # The box of the widest radius any restaurant may have narrows on the indexed coordinates
     # first; the exact distance then keeps the restaurants whose own radius reaches the point.
     box = bounding_box(latitude, longitude, settings.MAX_DELIVERY_RADIUS_M / 1000)
@@ -188,6 +233,32 @@ def restaurants_listed(
     )
 
 
+def restaurants_count(queryset, *, limit: int = RESTAURANTS_COUNT_LIMIT) -> int:
+    """How many restaurants a listing holds, counted no further than `limit`: in a dense city
+    every restaurant is a match, and counting them all would cost as much as the city is big
+    (the page itself only reads its own rows)."""
+    return queryset[:limit].count()
+
+
+def restaurant_time_zones_in_use() -> list[str]:
+    """The time zones of public restaurants, by skipping from one zone to the next on the
+    (is_active, time_zone) index: as many index probes as there are zones, not restaurants."""
+    table = connection.ops.quote_name(Restaurant._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH RECURSIVE zones(zone) AS (
+                SELECT MIN(time_zone) FROM {table} WHERE is_active
+                UNION ALL
+                SELECT (SELECT MIN(time_zone) FROM {table} WHERE is_active AND time_zone > zone)
+                FROM zones WHERE zone IS NOT NULL
+            )
+            SELECT zone FROM zones WHERE zone IS NOT NULL
+            """  # noqa: S608 - the table name comes from the model, not from input
+        )
+        return [zone for (zone,) in cursor.fetchall()]
+
+
 def _open_now_q(now: datetime) -> Q:
     """Open right now, in SQL: for each time zone in use, today's local weekday and time.
 
@@ -195,8 +266,7 @@ def _open_now_q(now: datetime) -> Q:
     few zones, so one clause per zone keeps it a single indexed query.
     """
     clauses = Q(pk__in=[])
-    zones = restaurants_public().values_list("time_zone", flat=True)
-    for zone in set(zones):
+    for zone in restaurant_time_zones_in_use():
         local = now.astimezone(ZoneInfo(zone))
         today, at = local.weekday(), local.time()
         yesterday = (today - 1) % 7

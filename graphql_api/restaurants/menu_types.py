@@ -5,8 +5,10 @@ from collections.abc import Iterable
 
 import strawberry
 from strawberry import relay
+from strawberry.relay import to_base64
 from strawberry.types import Info
 
+from graphql_api.core.plain import PlainData
 from graphql_api.core.types import Money
 from restaurants.menu import menu_of, menus_holding
 
@@ -137,6 +139,50 @@ class MenuCategoryNode(relay.Node):
         return _resolve("category", lambda data, _: cls.of(data), node_ids)
 
 
-def menu_nodes(restaurant_id, currency: str, version: int) -> list[MenuCategoryNode]:
-    menu = menu_of(restaurant_id, currency=currency, version=version)
-    return [MenuCategoryNode.of(category) for category in menu]
+def menu_plain(restaurant_id, currency: str, version: int) -> PlainData:
+    """The menu for the lean execution path (graphql_api.core.plain): what the `of`
+    constructors above hold, as dicts keyed by GraphQL field names with global ids encoded."""
+
+    def money(amount: int, currency: str) -> dict:
+        return {"amount": amount, "currency": currency}
+
+    def option(data: dict, currency: str) -> dict:
+        return {
+            "id": to_base64("Option", data["id"]),
+            "name": data["name"],
+            "priceDelta": money(data["price_delta"], currency),
+            "isAvailable": data["is_available"],
+        }
+
+    def group(data: dict, currency: str) -> dict:
+        return {
+            "id": to_base64("OptionGroup", data["id"]),
+            "name": data["name"],
+            "minSelected": data["min_selected"],
+            "maxSelected": data["max_selected"],
+            "options": [option(each, currency) for each in data["options"]],
+        }
+
+    def item(data: dict) -> dict:
+        currency = data["currency"]
+        return {
+            "id": to_base64("MenuItem", data["id"]),
+            "name": data["name"],
+            "description": data["description"],
+            "price": money(data["price"], currency),
+            "isAvailable": data["is_available"],
+            "dietaryTags": list(data["dietary_tags"] or []),
+            "optionGroups": [group(each, currency) for each in data["option_groups"]],
+        }
+
+    return PlainData(
+        [
+            {
+                "id": to_base64("MenuCategory", category["id"]),
+                "name": category["name"],
+                "position": category["position"],
+                "items": [item(each) for each in category["items"]],
+            }
+            for category in menu_of(restaurant_id, currency=currency, version=version)
+        ]
+    )

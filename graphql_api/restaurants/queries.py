@@ -3,6 +3,7 @@ from collections.abc import Iterable
 import strawberry
 import strawberry_django
 from django.utils import timezone
+from strawberry import relay
 from strawberry.types import Info
 from strawberry_django.optimizer import optimize
 from strawberry_django.relay import DjangoListConnection
@@ -13,7 +14,12 @@ from graphql_api.core.relay_ids import decode_id
 from graphql_api.restaurants.types import RestaurantType
 from restaurants.menu import menus_warm
 from restaurants.models import Restaurant
-from restaurants.selectors import restaurant_public, restaurants_listed
+from restaurants.selectors import (
+    RESTAURANTS_COUNT_LIMIT,
+    restaurant_public,
+    restaurants_count,
+    restaurants_listed,
+)
 
 
 @strawberry.input
@@ -56,9 +62,22 @@ def _asks_for(selections, name: str) -> bool:
 class RestaurantConnection(DjangoListConnection[RestaurantType]):
     """A page of restaurants; menus asked for on it are cached for the whole page at once."""
 
+    @strawberry.field(
+        description=f"How many restaurants match, counted up to {RESTAURANTS_COUNT_LIMIT}: "
+        f"{RESTAURANTS_COUNT_LIMIT} means at least that many."
+    )
+    def total_count(self) -> int | None:
+        return restaurants_count(self.nodes)
+
     @classmethod
     def resolve_connection(cls, nodes, *, info: Info, **kwargs):
-        connection = super().resolve_connection(nodes, info=info, **kwargs)
+        # The plain list connection, not DjangoListConnection's: that one counts with a window
+        # over every match, which makes the page itself read the whole city instead of stopping
+        # after its own rows; totalCount above counts separately, and only so far.
+        connection = relay.ListConnection.resolve_connection.__func__(
+            cls, nodes, info=info, **kwargs
+        )
+        connection.nodes = nodes
         if _asks_for(info.selected_fields, "menu"):
             menus_warm(
                 [
