@@ -48,13 +48,7 @@ def payment_refund(
 
     One idempotency key is one refund of that payment, however often and however concurrently
     it is asked for: a repeat returns the first refund."""
-    payment = (
-        Payment.objects.filter(order_id=order_id, status=PaymentStatus.CAPTURED)
-        .order_by("-created_at")
-        .first()
-    )
-    if payment is None:
-        raise PaymentNotFound("The order has no captured payment to refund.")
+    payment = _captured_payment(order_id)
     return _refund(
         payment_id=payment.pk,
         amount=amount,
@@ -63,6 +57,17 @@ def payment_refund(
         now=now,
         idempotency_key=idempotency_key,
     )
+
+
+def _captured_payment(order_id) -> Payment:
+    payment = (
+        Payment.objects.filter(order_id=order_id, status=PaymentStatus.CAPTURED)
+        .order_by("-created_at")
+        .first()
+    )
+    if payment is None:
+        raise PaymentNotFound("The order has no captured payment to refund.")
+    return payment
 
 
 def _refund(
@@ -162,13 +167,7 @@ def refunds_pending_resend(*, older_than: datetime, now: datetime) -> int:
 def payment_refund_rest(*, order_id, reason: str, actor: User | None, now: datetime) -> Refund:
     """Staff's "refund the rest": keyed by what was refunded when they asked, so two people
     (or two clicks) refunding the rest of one payment at once make one refund."""
-    payment = (
-        Payment.objects.filter(order_id=order_id, status=PaymentStatus.CAPTURED)
-        .order_by("-created_at")
-        .first()
-    )
-    if payment is None:
-        raise PaymentNotFound("The order has no captured payment to refund.")
+    payment = _captured_payment(order_id)
     return _refund(
         payment_id=payment.pk,
         amount=None,
