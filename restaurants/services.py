@@ -145,8 +145,19 @@ def menu_item_create(
     return item
 
 
+MAX_DIETARY_TAGS, MAX_DIETARY_TAG_LENGTH = 20, 30
+
+
 def _tags(tags: list[str] | None) -> list[str]:
-    return sorted({tag.strip().lower() for tag in tags or [] if tag.strip()})[:20]
+    """Tags are served in every public menu: a few short words ("vegan", "gluten-free")."""
+    cleaned = sorted({tag.strip().lower() for tag in tags or [] if tag.strip()})
+    if len(cleaned) > MAX_DIETARY_TAGS:
+        raise ValidationFailed(f"At most {MAX_DIETARY_TAGS} dietary tags.", field="dietaryTags")
+    if any(len(tag) > MAX_DIETARY_TAG_LENGTH for tag in cleaned):
+        raise ValidationFailed(
+            f"A dietary tag is at most {MAX_DIETARY_TAG_LENGTH} characters.", field="dietaryTags"
+        )
+    return cleaned
 
 
 def menu_item_update(

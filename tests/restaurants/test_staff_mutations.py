@@ -90,7 +90,14 @@ def test_staff_add_dishes_to_their_menu(gql, kitchen):
 
 @pytest.mark.parametrize(
     ("change", "field"),
-    [({"price": -1}, "price"), ({"name": "  "}, "name"), ({"price": 10**8}, "price")],
+    [
+        ({"price": -1}, "price"),
+        ({"name": "  "}, "name"),
+        ({"price": 10**8}, "price"),
+        ({"dietaryTags": [f"tag{n}" for n in range(21)]}, "dietaryTags"),
+        ({"dietaryTags": ["x" * 100_000]}, "dietaryTags"),
+    ],
+    ids=["negative-price", "blank-name", "huge-price", "too-many-tags", "huge-tag"],
 )
 def test_invalid_menu_items_are_refused_on_their_field(gql, kitchen, change, field):
     restaurant, staff, item = kitchen
