@@ -8,6 +8,7 @@ from django.db.models import Max
 
 from accounts.models import User
 from accounts.revocation import user_access_changed_record
+from core.dates import datetime_in_window
 from core.errors import ValidationFailed
 from restaurants.errors import NotRestaurantStaff, RestaurantNotFound
 from restaurants.menu import menu_cache_invalidate
@@ -310,6 +311,9 @@ def closure_add(
     *, actor: User, restaurant_id, starts_at: datetime, ends_at: datetime | None, reason: str
 ) -> Closure:
     _authorize(actor, restaurant_id)
+    datetime_in_window(starts_at, field="startsAt")
+    if ends_at is not None:
+        datetime_in_window(ends_at, field="endsAt")
     if ends_at is not None and ends_at <= starts_at:
         raise ValidationFailed("A closure ends after it starts.", field="endsAt")
     return Closure.objects.create(
