@@ -244,6 +244,9 @@ GRAPHQL_METRICS_OPERATIONS = frozenset(env.list("GRAPHQL_METRICS_OPERATIONS", de
 
 # When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>` (Prometheus scrape).
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# Without a token, /metrics answers only where this is on (the demo); production serves its
+# internals (operation names, queue sizes) to nobody without the token.
+METRICS_WITHOUT_TOKEN = env.bool("METRICS_WITHOUT_TOKEN", default=DEBUG)
 
 # Requests per window per client for the sensitive mutations (login, register, placeOrder...).
 RATE_LIMITS_ENABLED = env.bool("RATE_LIMITS_ENABLED", default=True)
