@@ -3,6 +3,7 @@
 Every web process shares the counters, so a limit holds across the whole deployment.
 """
 
+import math
 import time
 
 from django.conf import settings
@@ -30,11 +31,16 @@ def rate_limit(*, action: str, key: str, limit: int, window_seconds: int = 60) -
     in or paying because the counters cannot be read."""
     if not settings.RATE_LIMITS_ENABLED:
         return
-    window = int(time.time() // window_seconds)
+    now = time.time()
+    window = int(now // window_seconds)
     cache_key = f"ratelimit:{action}:{key}:{window}"
     count = cache_or(0, lambda: _count(cache_key, window_seconds), what="rate_limit")
     if count > limit:
-        raise RateLimited(f"Too many attempts. Try again in {window_seconds} seconds.")
+        # The window is fixed: the next attempt that counts afresh is at its end.
+        retry_after = math.ceil((window + 1) * window_seconds - now)
+        raise RateLimited(
+            f"Too many attempts. Try again in {retry_after} seconds.", retry_after=retry_after
+        )
 
 
 def _count(cache_key: str, window_seconds: int) -> int:

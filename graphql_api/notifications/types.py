@@ -1,10 +1,13 @@
 from datetime import datetime
 
+import strawberry
 import strawberry_django
 from strawberry import relay
 from strawberry.types import Info
+from strawberry_django.relay import DjangoListConnection
 
 from graphql_api.core.context import current_user
+from graphql_api.core.pagination import KeysetPages, total_of
 from graphql_api.orders.types import OrderType
 from notifications import models
 
@@ -31,3 +34,10 @@ class NotificationPreferencesType:
     email_enabled: bool
     sms_enabled: bool
     push_enabled: bool
+
+
+@strawberry.type(name="NotificationConnection", description="A page of notifications.")
+class NotificationConnection(KeysetPages, DjangoListConnection[NotificationType]):
+    @strawberry.field(description="How many notifications the whole list holds.")
+    def total_count(self) -> int:
+        return total_of(self)

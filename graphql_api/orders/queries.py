@@ -8,14 +8,14 @@ import strawberry
 import strawberry_django
 from strawberry.types import Info
 from strawberry_django.optimizer import optimize
-from strawberry_django.relay import DjangoListConnection
 
 from core.errors import DomainError, NotAuthenticated
 from graphql_api.core.context import current_user, require_user
 from graphql_api.core.errors import graphql_error
+from graphql_api.core.pagination import page_field
 from graphql_api.core.relay_ids import decode_id
 from graphql_api.core.types import Money, money
-from graphql_api.orders.types import OrderStatusEnum, OrderType
+from graphql_api.orders.types import OrderConnection, OrderStatusEnum, OrderType
 from orders.errors import OrderNotFound
 from orders.models import Order
 from orders.selectors import (
@@ -54,17 +54,15 @@ class OrdersQuery:
             raise graphql_error(OrderNotFound())
         return order
 
-    @strawberry_django.connection(
-        DjangoListConnection[OrderType], description="The signed-in customer's orders."
-    )
+    @page_field(OrderConnection, description="The signed-in customer's orders, newest first.")
     def my_orders(self, info: Info) -> Iterable[Order]:
         try:
             return orders_for_customer(require_user(info))
         except NotAuthenticated as error:
             raise graphql_error(error) from None
 
-    @strawberry_django.connection(
-        DjangoListConnection[OrderType],
+    @page_field(
+        OrderConnection,
         description="A restaurant's orders, newest first (its staff and admins).",
     )
     def restaurant_orders(

@@ -7,6 +7,7 @@ import strawberry
 import strawberry_django
 from strawberry import relay
 from strawberry.types import Info
+from strawberry_django.relay import DjangoListConnection
 
 from accounts.models import User
 from delivery import models as delivery_models
@@ -14,6 +15,7 @@ from delivery.models import DeliveryStatus
 from delivery.selectors import driver_position_during_delivery
 from graphql_api.core.context import current_user
 from graphql_api.core.enums import enum_from_choices
+from graphql_api.core.pagination import KeysetPages, total_of
 from graphql_api.core.types import Money, money
 from graphql_api.restaurants.types import RestaurantType
 from orders import models
@@ -216,3 +218,10 @@ class OrderType(relay.Node):
     @classmethod
     def get_queryset(cls, queryset, info: Info, **kwargs):
         return queryset.filter(order_visibility(current_user(info)))
+
+
+@strawberry.type(name="OrderConnection", description="A page of orders.")
+class OrderConnection(KeysetPages, DjangoListConnection[OrderType]):
+    @strawberry.field(description="How many orders the whole list holds.")
+    def total_count(self) -> int:
+        return total_of(self)

@@ -10,6 +10,7 @@ from strawberry_django.relay import DjangoListConnection
 
 from core.errors import ValidationFailed
 from graphql_api.core.errors import graphql_error
+from graphql_api.core.pagination import offset_cursors_check, page_field
 from graphql_api.core.relay_ids import decode_id
 from graphql_api.restaurants.types import RestaurantType
 from restaurants.menu import menus_warm
@@ -66,11 +67,12 @@ class RestaurantConnection(DjangoListConnection[RestaurantType]):
         description=f"How many restaurants match, counted up to {RESTAURANTS_COUNT_LIMIT}: "
         f"{RESTAURANTS_COUNT_LIMIT} means at least that many."
     )
-    def total_count(self) -> int | None:
+    def total_count(self) -> int:
         return restaurants_count(self.nodes)
 
     @classmethod
     def resolve_connection(cls, nodes, *, info: Info, **kwargs):
+        offset_cursors_check(after=kwargs.get("after"), before=kwargs.get("before"))
         # The plain list connection, not DjangoListConnection's: that one counts with a window
         # over every match, which makes the page itself read the whole city instead of stopping
         # after its own rows; totalCount above counts separately, and only so far.
@@ -90,7 +92,7 @@ class RestaurantConnection(DjangoListConnection[RestaurantType]):
 
 @strawberry.type
 class RestaurantsQuery:
-    @strawberry_django.connection(RestaurantConnection, description="The catalogue, filtered.")
+    @page_field(RestaurantConnection, description="The catalogue, filtered.")
     def restaurants(
         self, info: Info, filter: RestaurantFilter | None = None
     ) -> Iterable[Restaurant]:
