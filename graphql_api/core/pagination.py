@@ -34,7 +34,8 @@ MAX_PAGE_SIZE = 100
 ARGUMENT_DESCRIPTIONS = {
     "before": "Only items before this cursor (a cursor of this list).",
     "after": "Only items after this cursor (a cursor of this list).",
-    "first": f"At most this many items from the start (0 to {MAX_PAGE_SIZE}; default {MAX_PAGE_SIZE}).",
+    "first": f"At most this many items from the start (0 to {MAX_PAGE_SIZE}; "
+    f"default {MAX_PAGE_SIZE}).",
     "last": f"At most this many items from the end (0 to {MAX_PAGE_SIZE}).",
 }
 

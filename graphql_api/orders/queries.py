@@ -51,7 +51,7 @@ class OrdersQuery:
             order = optimize(orders_visible_to(current_user(info)), info).filter(pk=order_id)
             order = order.first()
         if order is None:
-            raise graphql_error(OrderNotFound())
+            raise graphql_error(OrderNotFound(field="id"))
         return order
 
     @page_field(OrderConnection, description="The signed-in customer's orders, newest first.")

@@ -2,13 +2,11 @@
 
 import strawberry
 from django.utils import timezone
-from strawberry import relay
 from strawberry.types import Info
 
 from graphql_api.core.context import require_user
 from graphql_api.core.errors import UserError, mutation
 from graphql_api.core.relay_ids import order_id_or_raise
-from graphql_api.core.types import Money
 from graphql_api.orders.types import OrderType
 from graphql_api.payments.types import CheckoutPayment, Refund, payment_payload
 from orders.selectors import order_by_id
@@ -71,11 +69,6 @@ class PaymentsMutation:
         )
         return RefundOrderPayload(
             order=order_by_id(order_id),
-            refund=Refund(
-                id=relay.to_base64("Refund", refund.pk),
-                amount=Money(amount=refund.amount, currency=refund.payment.currency),
-                reason=refund.reason,
-                status=refund.status,
-            ),
+            refund=Refund.from_model(refund, refund.payment.currency),
             errors=[],
         )

@@ -1,11 +1,14 @@
 """How a payment stands, as the apps see it after checkout or confirmation."""
 
+from datetime import datetime
+
 import strawberry
 
 from graphql_api.core.enums import enum_from_choices
 from graphql_api.core.errors import ErrorCode, UserError
 from graphql_api.core.types import Money
 from payments.models import PaymentStatus
+from payments.models import Refund as RefundModel
 from payments.services import PaymentResult
 
 CheckoutPaymentStatus = enum_from_choices(PaymentStatus, name="CheckoutPaymentStatus")
@@ -34,9 +37,26 @@ def payment_payload(result: PaymentResult | None) -> tuple[CheckoutPayment | Non
     ]
 
 
+RefundStatus = enum_from_choices(RefundModel.Status, name="RefundStatus")
+
+
 @strawberry.type(description="Money given back to the customer after capture.")
 class Refund:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(
+        description="The refund's own id (a UUID; a refund is read through its order, it is not "
+        "a Node)."
+    )
     amount: Money
     reason: str
-    status: str
+    status: RefundStatus
+    created_at: datetime
+
+    @classmethod
+    def from_model(cls, refund: RefundModel, currency: str) -> "Refund":
+        return cls(
+            id=strawberry.ID(str(refund.pk)),
+            amount=Money(amount=refund.amount, currency=currency),
+            reason=refund.reason,
+            status=RefundStatus(refund.status),
+            created_at=refund.created_at,
+        )

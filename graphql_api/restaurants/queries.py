@@ -13,6 +13,7 @@ from graphql_api.core.errors import graphql_error
 from graphql_api.core.pagination import offset_cursors_check, page_field
 from graphql_api.core.relay_ids import decode_id
 from graphql_api.restaurants.types import RestaurantType
+from restaurants.errors import RestaurantNotFound
 from restaurants.menu import menus_warm
 from restaurants.models import Restaurant
 from restaurants.selectors import (
@@ -106,11 +107,22 @@ class RestaurantsQuery:
             now=timezone.now(),
         )
 
-    @strawberry_django.field(description="One restaurant, by slug or id.")
+    @strawberry_django.field(
+        description="One restaurant, by slug or by id (exactly one of them); one that does not "
+        "exist or is not listed is null with a NOT_FOUND error."
+    )
     def restaurant(
         self, info: Info, slug: str | None = None, id: strawberry.ID | None = None
     ) -> RestaurantType | None:
-        queryset = restaurant_public(
-            restaurant_id=decode_id(id, "Restaurant") if id is not None else None, slug=slug
-        )
-        return None if queryset is None else optimize(queryset, info).first()
+        if (slug is None) == (id is None):
+            raise graphql_error(ValidationFailed("Give either `slug` or `id`.", field="id"))
+        restaurant_id = None
+        if id is not None:
+            restaurant_id = decode_id(id, "Restaurant")
+            if restaurant_id is None:
+                raise graphql_error(RestaurantNotFound(field="id"))
+        queryset = restaurant_public(restaurant_id=restaurant_id, slug=slug)
+        restaurant = None if queryset is None else optimize(queryset, info).first()
+        if restaurant is None:
+            raise graphql_error(RestaurantNotFound(field="slug" if slug is not None else "id"))
+        return restaurant
