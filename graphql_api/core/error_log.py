@@ -28,6 +28,12 @@ REQUEST_ERROR_CODES = frozenset({PARSE_FAILED, VALIDATION_FAILED, BAD_USER_INPUT
 
 logger = structlog.get_logger("graphql_api.errors")
 
+# graphql-core's words for variables whose values do not fit their types (the unused or
+# undefined variables of a document are validation errors instead).
+_VARIABLE_COERCION = re.compile(
+    r"Variable '\$[^']+' (got invalid value|of required type|of non-null type)"
+)
+
 _HIDDEN = "…"
 # The places in graphql-core's messages where a value the client sent is printed.
 _VALUES_IN_MESSAGES = [
@@ -52,7 +58,7 @@ def error_code(error: GraphQLError, *, parsed: bool) -> str:
         return INTERNAL
     if not parsed:
         return PARSE_FAILED
-    if error.message.startswith("Variable '$"):
+    if _VARIABLE_COERCION.match(error.message):
         return BAD_USER_INPUT
     if error.path is None:
         return VALIDATION_FAILED
