@@ -99,6 +99,15 @@ class LogoutPayload:
     errors: list[UserError]
 
 
+@strawberry.type(description="The outcome of deleteAddress.")
+class DeleteAddressPayload:
+    ok: bool = strawberry.field(description="True when the address was deleted.")
+    deleted_address_id: strawberry.ID | None = strawberry.field(
+        description="The id of the address that was deleted (drop it from the app's list)."
+    )
+    errors: list[UserError]
+
+
 @strawberry.type
 class AddressPayload:
     address: AddressType | None
@@ -177,9 +186,9 @@ class AccountsMutation:
         return AddressPayload(address=address, errors=[])
 
     @mutation(description="Remove one of the signed-in user's addresses.")
-    def delete_address(self, info: Info, input: DeleteAddressInput) -> LogoutPayload:
+    def delete_address(self, info: Info, input: DeleteAddressInput) -> DeleteAddressPayload:
         services.address_delete(
             user=require_user(info),
             address_id=decode_id(input.id, "Address"),
         )
-        return LogoutPayload(ok=True, errors=[])
+        return DeleteAddressPayload(ok=True, deleted_address_id=input.id, errors=[])

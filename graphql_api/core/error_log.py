@@ -31,13 +31,14 @@ logger = structlog.get_logger("graphql_api.errors")
 # graphql-core's words for variables whose values do not fit their types (the unused or
 # undefined variables of a document are validation errors instead).
 _VARIABLE_COERCION = re.compile(
-    r"Variable '\$[^']+' (got invalid value|of required type|of non-null type)"
+    r"Variable '\$[^']+' "
+    r"(got invalid value|has invalid value|has an invalid value|of required type|of non-null type)"
 )
 
 _HIDDEN = "…"
 # The places in graphql-core's messages where a value the client sent is printed.
 _VALUES_IN_MESSAGES = [
-    (re.compile(r"(got invalid value ).*?(?=; |$| at ')", re.DOTALL), rf"\1{_HIDDEN}"),
+    (re.compile(r"((?:got|has) invalid value:? ).*?(?=; |$| at ')", re.DOTALL), rf"\1{_HIDDEN}"),
     (re.compile(r"(value: ).*?(?=; |$)", re.DOTALL), rf"\1{_HIDDEN}"),
     (re.compile(r"(found ).*?(?=; |$)", re.DOTALL), rf"\1{_HIDDEN}"),
     (re.compile(r'"""(?:.|\n)*?"""|"(?:\\.|[^"\\])*"'), f'"{_HIDDEN}"'),
