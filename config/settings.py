@@ -12,6 +12,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 
 from config.logging import level_name, logging_config, structlog_configure
+from config.secrets import refuse_unsafe_secrets
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -236,7 +237,18 @@ GRAPHIQL = env.bool("GRAPHIQL", default=DEBUG)
 GRAPHQL_MAX_DEPTH = env.int("GRAPHQL_MAX_DEPTH", default=12)
 GRAPHQL_MAX_ALIASES = env.int("GRAPHQL_MAX_ALIASES", default=30)
 GRAPHQL_MAX_TOKENS = env.int("GRAPHQL_MAX_TOKENS", default=5000)
-GRAPHQL_INTROSPECTION = env.bool("GRAPHQL_INTROSPECTION", default=True)
+# The longest list any argument may carry (cart lines, opening-hour spans, ids): checked before
+# the values are coerced, so a huge list costs nothing to refuse.
+GRAPHQL_MAX_INPUT_LIST_LENGTH = env.int("GRAPHQL_MAX_INPUT_LIST_LENGTH", default=200)
+# What one request may cost (graphql_api/core/cost.py): a whole menu with its options is about
+# 1,500, a page of 20 restaurants about 40, a page of 20 orders with lines and events about
+# 300; the review's 30 aliased pages of 100 menus, 4.5 million.
+GRAPHQL_COST_BUDGET_ANONYMOUS = env.int("GRAPHQL_COST_BUDGET_ANONYMOUS", default=5000)
+GRAPHQL_COST_BUDGET_USER = env.int("GRAPHQL_COST_BUDGET_USER", default=10000)
+GRAPHQL_COST_BUDGET_STAFF = env.int("GRAPHQL_COST_BUDGET_STAFF", default=50000)
+# Off in production unless asked for: the schema is public in schema.graphql, but a live
+# introspection endpoint is one more thing an attacker can lean on (cost, probing).
+GRAPHQL_INTROSPECTION = env.bool("GRAPHQL_INTROSPECTION", default=DEBUG)
 STRAWBERRY_DJANGO = {
     "PAGINATION_DEFAULT_LIMIT": 20,
     "PAGINATION_MAX_LIMIT": 100,
@@ -249,10 +261,22 @@ GRAPHQL_METRICS_OPERATIONS = frozenset(env.list("GRAPHQL_METRICS_OPERATIONS", de
 
 # When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>` (Prometheus scrape).
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# Without a token, /metrics answers only where this is on (the demo); production serves its
+# internals (operation names, queue sizes) to nobody without the token.
+METRICS_WITHOUT_TOKEN = env.bool("METRICS_WITHOUT_TOKEN", default=DEBUG)
 
 # Requests per window per client for the sensitive mutations (login, register, placeOrder...).
 RATE_LIMITS_ENABLED = env.bool("RATE_LIMITS_ENABLED", default=True)
 RATE_LIMIT_AUTH_PER_MINUTE = env.int("RATE_LIMIT_AUTH_PER_MINUTE", default=10)
+# Sign-in (login) attempts per minute: per client IP (high: many people share a NAT) and per
+# account (the normalised email); after SIGN_IN_LOCKOUT_AFTER_FAILURES failures for an account it
+# is refused for SIGN_IN_LOCKOUT_SECONDS (counted from the first failure), known or not.
+RATE_LIMIT_SIGN_IN_PER_IP = env.int("RATE_LIMIT_SIGN_IN_PER_IP", default=30)
+RATE_LIMIT_SIGN_IN_PER_ACCOUNT = env.int("RATE_LIMIT_SIGN_IN_PER_ACCOUNT", default=10)
+SIGN_IN_LOCKOUT_AFTER_FAILURES = env.int("SIGN_IN_LOCKOUT_AFTER_FAILURES", default=10)
+SIGN_IN_LOCKOUT_SECONDS = env.int("SIGN_IN_LOCKOUT_SECONDS", default=900)
+# Per signed-in user and minute: mutations that call Stripe or send messages.
+RATE_LIMIT_PAYMENT_CALLS_PER_MINUTE = env.int("RATE_LIMIT_PAYMENT_CALLS_PER_MINUTE", default=10)
 # Checkout attempts per customer per minute (repeats of one idempotency key count too).
 RATE_LIMIT_PLACE_ORDER_PER_MINUTE = env.int("RATE_LIMIT_PLACE_ORDER_PER_MINUTE", default=10)
 # Only behind a proxy that sets X-Forwarded-For itself; otherwise clients could forge it.
@@ -358,9 +382,19 @@ DRIVER_LOCATION_MAX_AGE_SECONDS = env.int("DRIVER_LOCATION_MAX_AGE_SECONDS", def
 # --- Stripe ------------------------------------------------------------------------------------
 # Without a key the project talks to the local Stripe stand-in (localstripe) of `make run`.
 LOCALSTRIPE_URL = "http://127.0.0.1:8420"
-STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="sk_test_localstripe")
+# The demo's values are public (they are in this file): with DEBUG off they are refused, since
+# anyone could sign a webhook with the demo secret.
+DEMO_STRIPE_SECRET_KEY, DEMO_STRIPE_WEBHOOK_SECRET = "sk_test_localstripe", "whsec_localstripe_demo"
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default=DEMO_STRIPE_SECRET_KEY)
 STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="pk_test_localstripe")
-STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="whsec_localstripe_demo")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default=DEMO_STRIPE_WEBHOOK_SECRET)
+if not DEBUG:
+    refuse_unsafe_secrets(
+        stripe_secret_key=STRIPE_SECRET_KEY,
+        stripe_webhook_secret=STRIPE_WEBHOOK_SECRET,
+        jwt_signing_key=JWT_SIGNING_KEY,
+        demo_values={DEMO_STRIPE_SECRET_KEY, DEMO_STRIPE_WEBHOOK_SECRET},
+    )
 STRIPE_API_BASE = env.str(
     "STRIPE_API_BASE", default="" if "STRIPE_SECRET_KEY" in env else LOCALSTRIPE_URL
 )

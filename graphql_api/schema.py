@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from strawberry import relay
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -22,8 +23,11 @@ from strawberry_django.optimizer import DjangoOptimizerExtension
 from core.errors import NotFound
 from graphql_api.accounts.mutations import AccountsMutation
 from graphql_api.accounts.queries import AccountsQuery
+from graphql_api.core.cost import QueryCostLimiter
 from graphql_api.core.error_log import errors_coded_and_logged
 from graphql_api.core.errors import graphql_error
+from graphql_api.core.input_guard import InputGuard
+from graphql_api.core.limits import OneSignInPerRequest
 from graphql_api.core.masking import MaskUnexpectedErrors
 from graphql_api.core.metrics import GraphQLMetrics
 from graphql_api.core.plain import PlainDataExecutionContext
@@ -102,6 +106,9 @@ def _extensions() -> list:
         lambda: QueryDepthLimiter(max_depth=settings.GRAPHQL_MAX_DEPTH),
         lambda: MaxAliasesLimiter(max_alias_count=settings.GRAPHQL_MAX_ALIASES),
         lambda: MaxTokensLimiter(max_token_count=settings.GRAPHQL_MAX_TOKENS),
+        InputGuard,
+        QueryCostLimiter,
+        lambda: AddValidationRules([OneSignInPerRequest]),
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),
         MaskUnexpectedErrors,

@@ -6,7 +6,6 @@ from django.views.decorators.csrf import csrf_exempt
 from strawberry.django.views import GraphQLView
 
 from accounts.middleware import bearer_token
-from graphql_api.core.error_log import REQUEST_ERROR_CODES
 from graphql_api.schema import schema
 
 # Exactly what the GraphiQL page needs: its own scripts and styles; React's and GraphiQL's
@@ -58,13 +57,12 @@ def wants_graphql_response(request) -> bool:
 
 
 def _never_executed(result) -> bool:
-    """A request refused before it ran: not parsed, not valid, or variables of the wrong type."""
+    """A request refused before it ran: not parsed, not valid, or variables of the wrong type.
+    Only errors of execution have a path (a field); a failed root field that nulls `data` ran."""
     return (
         result.data is None
         and bool(result.errors)
-        and all(
-            (error.extensions or {}).get("code") in REQUEST_ERROR_CODES for error in result.errors
-        )
+        and all(error.path is None for error in result.errors)
     )
 
 

@@ -121,7 +121,7 @@ LOGIN = """mutation($input: LoginInput!) { login(input: $input) {
   accessToken errors { code field message retryAfter } } }"""
 
 
-@override_settings(RATE_LIMIT_AUTH_PER_MINUTE=2)
+@override_settings(RATE_LIMIT_SIGN_IN_PER_ACCOUNT=2, SIGN_IN_LOCKOUT_AFTER_FAILURES=50)
 def test_rate_limited_says_when_to_try_again(gql):
     credentials = {"email": "rita@example.test", "password": "wrong-password-1"}
     for _ in range(2):
@@ -134,6 +134,18 @@ def test_rate_limited_says_when_to_try_again(gql):
     assert blocked["code"] == "RATE_LIMITED"
     assert 1 <= blocked["retryAfter"] <= 60
     assert f"{blocked['retryAfter']} seconds" in blocked["message"]
+
+
+@override_settings(SIGN_IN_LOCKOUT_AFTER_FAILURES=2, SIGN_IN_LOCKOUT_SECONDS=900)
+def test_a_locked_out_account_says_when_to_try_again(gql):
+    credentials = {"email": "rita@example.test", "password": "wrong-password-1"}
+    for _ in range(2):
+        gql.data(LOGIN, {"input": credentials})
+
+    blocked = gql.data(LOGIN, {"input": credentials})["login"]["errors"][0]
+
+    assert blocked["code"] == "RATE_LIMITED"
+    assert 890 <= blocked["retryAfter"] <= 900
 
 
 def test_a_query_error_carries_retry_after_in_extensions():

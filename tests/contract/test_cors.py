@@ -48,7 +48,7 @@ def test_the_actual_request_from_an_allowed_origin_may_be_read(client):
         headers={"Origin": ALLOWED},
     )
 
-    assert response.json() == {"data": {"__typename": "Query"}}
+    assert response.json()["data"] == {"__typename": "Query"}
     assert response["Access-Control-Allow-Origin"] == ALLOWED
     assert "X-Request-ID" in response["Access-Control-Expose-Headers"]
     assert "Access-Control-Allow-Credentials" not in response
@@ -92,7 +92,13 @@ def _origins_with(env: dict[str, str]) -> str:
 
 
 def test_the_demo_allows_local_dev_servers_and_production_nothing_unless_configured():
-    production = {"DEBUG": "false", "SECRET_KEY": "k" * 20 + "0123456789abcdefghijklmnopqrstuvwxyz"}
+    production = {
+        "DEBUG": "false",
+        "SECRET_KEY": "s" * 10 + "0123456789abcdefghijklmnopqrstuvwxyz-production",
+        "JWT_SIGNING_KEY": "j" * 10 + "0123456789abcdefghijklmnopqrstuvwxyz-signing-key",
+        "STRIPE_SECRET_KEY": "sk_test_" + "0123456789abcdefghijklmnopqrstuvwxyz",
+        "STRIPE_WEBHOOK_SECRET": "whsec_" + "0123456789abcdefghijklmnopqrstuvwxyz",
+    }
 
     demo = _origins_with({"DEBUG": "true"}).split(",")
 
