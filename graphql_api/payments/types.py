@@ -12,6 +12,33 @@ from payments.models import Refund as RefundModel
 from payments.services import PaymentResult
 
 CheckoutPaymentStatus = enum_from_choices(PaymentStatus, name="CheckoutPaymentStatus")
+PaymentStatusEnum = enum_from_choices(
+    PaymentStatus, name="PaymentStatus", description="Where a card payment stands."
+)
+
+
+@strawberry.type(
+    name="OrderPayment",
+    description="The order's card payment (its latest attempt): what was authorised, captured "
+    "and refunded.",
+)
+class OrderPayment:
+    status: PaymentStatusEnum
+    amount: Money = strawberry.field(description="The amount asked for (the order's total).")
+    authorized: Money = strawberry.field(description="Held on the card.")
+    captured: Money = strawberry.field(description="Taken, when the restaurant accepted.")
+    refunded: Money = strawberry.field(description="Given back so far.")
+
+    @classmethod
+    def from_model(cls, payment) -> "OrderPayment":
+        currency = payment.currency
+        return cls(
+            status=PaymentStatusEnum(payment.status),
+            amount=Money(amount=payment.amount, currency=currency),
+            authorized=Money(amount=payment.amount_authorized, currency=currency),
+            captured=Money(amount=payment.amount_captured, currency=currency),
+            refunded=Money(amount=payment.amount_refunded, currency=currency),
+        )
 
 
 @strawberry.type(description="Where the order's card payment stands after checkout.")
