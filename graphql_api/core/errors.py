@@ -17,7 +17,11 @@ from graphql_api.core.metrics import error_code_observed
 logger = logging.getLogger(__name__)
 
 
-@strawberry.enum(description="Stable codes the apps switch on.")
+@strawberry.enum(
+    description="Stable codes the apps switch on, in payload errors and in GraphQL errors' "
+    "`extensions.code`; requests that never ran carry GRAPHQL_PARSE_FAILED, "
+    "GRAPHQL_VALIDATION_FAILED or BAD_USER_INPUT there, and bugs INTERNAL (README: Errors)."
+)
 class ErrorCode(Enum):
     INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
     INVALID_TOKEN = "INVALID_TOKEN"

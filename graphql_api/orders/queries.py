@@ -43,7 +43,9 @@ class RestaurantDayStats:
 
 @strawberry.type
 class OrdersQuery:
-    @strawberry_django.field(description="An order the caller may see; else a NOT_FOUND error.")
+    @strawberry_django.field(
+        description="An order the caller may see; else null with a NOT_FOUND error."
+    )
     def order(self, info: Info, id: strawberry.ID) -> OrderType | None:
         order_id = decode_id(id, "Order")
         order = None
@@ -80,7 +82,9 @@ class OrdersQuery:
         except DomainError as error:
             raise graphql_error(error) from None
 
-    @strawberry.field(description="A restaurant's daily figures in its time zone (its staff).")
+    @strawberry.field(
+        description="A restaurant's daily figures in its time zone (its staff and admins)."
+    )
     def restaurant_stats(
         self,
         info: Info,

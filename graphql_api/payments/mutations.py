@@ -55,7 +55,10 @@ class PaymentsMutation:
         payment, errors = payment_payload(result)
         return ConfirmPaymentPayload(order=order_by_id(order_id), payment=payment, errors=errors)
 
-    @mutation(description="Refund all or part of a captured order (owners, admins).")
+    @mutation(
+        description="Refund all or part of a captured order (the restaurant's owners and "
+        "managers, admins)."
+    )
     def refund_order(self, info: Info, input: RefundOrderInput) -> RefundOrderPayload:
         order_id = order_id_or_raise(input.order_id)
         refund = order_refund(

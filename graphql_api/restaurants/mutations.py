@@ -228,7 +228,10 @@ class RestaurantsMutation:
             lambda item: _node(MenuItemNode, info, item.pk),
         )
 
-    @mutation(description="Change a dish: name, description, price, availability, tags (staff).")
+    @mutation(
+        description="Change a dish's name, description, price or dietary tags (its staff and "
+        "admins); sold out or back: setMenuItemAvailability."
+    )
     def update_menu_item(self, info: Info, input: UpdateMenuItemInput) -> MenuItemPayload:
         return _respond(
             MenuItemPayload,
