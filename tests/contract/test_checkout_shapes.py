@@ -47,3 +47,34 @@ def test_an_unknown_payment_method_is_refused_before_an_order_exists(gql, locals
     ]
     assert not Order.objects.exists()
     assert not Notification.objects.exists()
+
+
+def test_stripe_s_own_words_never_reach_the_customer(localstripe):
+    """A payment method that vanished between the check and the authorisation: Stripe answers
+    "Not Found"; the customer is told in our words, the order fails, the log keeps Stripe's."""
+    import uuid
+
+    from django.utils import timezone
+
+    from orders.services.payments import order_payment_authorize
+    from payments.models import Payment
+    from tests.factories import OrderFactory
+
+    order = OrderFactory(status="PENDING_PAYMENT")
+    payment = Payment.objects.create(
+        order=order,
+        currency="EUR",
+        amount=order.total,
+        payment_method_id="pm_vanished",
+        idempotency_key=f"pay-{uuid.uuid4()}",
+    )
+
+    result = order_payment_authorize(order_id=order.pk, payment_id=payment.pk, now=timezone.now())
+
+    assert result.error_code == "PAYMENT_DECLINED"
+    assert "Not Found" not in result.message
+    assert result.message == "The payment could not be made with this card; choose another one."
+    order.refresh_from_db()
+    assert order.status == "PAYMENT_FAILED"
+    bodies = list(Notification.objects.filter(order=order).values_list("body", flat=True))
+    assert all("Not Found" not in body for body in bodies)
