@@ -31,6 +31,9 @@ if not DEBUG and (
         "DEBUG is off: set SECRET_KEY to a random value of at least 50 characters."
     )
 
+# Django's error pages and reports hide credentials inside service URLs too.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "config.error_reports.CredentialsFilter"
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -279,8 +282,8 @@ SIGN_IN_LOCKOUT_SECONDS = env.int("SIGN_IN_LOCKOUT_SECONDS", default=900)
 RATE_LIMIT_PAYMENT_CALLS_PER_MINUTE = env.int("RATE_LIMIT_PAYMENT_CALLS_PER_MINUTE", default=10)
 # Checkout attempts per customer per minute (repeats of one idempotency key count too).
 RATE_LIMIT_PLACE_ORDER_PER_MINUTE = env.int("RATE_LIMIT_PLACE_ORDER_PER_MINUTE", default=10)
-# Only behind a proxy that sets X-Forwarded-For itself; otherwise clients could forge it.
-TRUST_X_FORWARDED_FOR = env.bool("TRUST_X_FORWARDED_FOR", default=False)
+# Which client a request came from (the rate limits' key) is the web server's to decide:
+# TRUST_X_FORWARDED_FOR and FORWARDED_ALLOW_IPS are read by deploy/gunicorn.conf.py.
 
 # --- Celery ------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")

@@ -22,13 +22,11 @@ from graphql_api.core.context import require_user
 
 
 def client_ip(info: Info) -> str:
-    request = info.context.request
-    # Behind a load balancer the client is the first hop it recorded; trust it only when told.
-    if settings.TRUST_X_FORWARDED_FOR:
-        forwarded = request.headers.get("X-Forwarded-For", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "unknown")
+    """The address the server resolved for the client. The server alone reads X-Forwarded-For,
+    and only from the proxies it trusts (TRUST_X_FORWARDED_FOR with FORWARDED_ALLOW_IPS, in
+    deploy/gunicorn.conf.py), taking the nearest address they did not add themselves; the
+    header's first entry is whatever the client wrote, so it is never read here."""
+    return info.context.request.META.get("REMOTE_ADDR", "unknown")
 
 
 def rate_limit(*, action: str, key: str, limit: int, window_seconds: int = 60) -> None:
