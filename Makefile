@@ -7,6 +7,11 @@ PORT ?= 8000
 
 .PHONY: run test lint format bench requirements schema install install-dev worker beat stack graphiql
 
+# The graphql-http audit suite the tests run against a live server (pinned by its lockfile).
+AUDIT_DIR := scripts/graphql-http-audit
+$(AUDIT_DIR)/node_modules/.package-lock.json: $(AUDIT_DIR)/package-lock.json
+	cd $(AUDIT_DIR) && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+
 $(VENV)/.base-installed: requirements/base.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
@@ -44,7 +49,7 @@ stack: install
 ## PostgreSQL and Redis (override by environment).
 test: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/food_delivery
 test: export REDIS_URL ?= redis://127.0.0.1:6379/0
-test: install-dev
+test: install-dev $(AUDIT_DIR)/node_modules/.package-lock.json
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports

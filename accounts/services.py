@@ -20,7 +20,7 @@ from accounts.errors import InvalidCredentials
 from accounts.models import Address, RefreshToken, Role, User, normalize_email
 from accounts.revocation import user_access_changed_record
 from accounts.tokens import access_token_issue
-from core.errors import NotFound, ValidationFailed
+from core.errors import FieldErrors, NotFound, ValidationFailed
 
 EMAIL_MAX_LENGTH = 254
 PHONE_PATTERN = re.compile(r"^\+?[0-9 ()-]{6,20}$")
@@ -64,7 +64,7 @@ def _validate_password(password: str, *, user: User, field: str = "password") ->
         raise ValidationFailed(" ".join(error.messages), field=field) from error
 
 
-def user_register(*, email: str, password: str, full_name: str, phone: str | None, now) -> User:
+def _clean_email(email: str) -> str:
     email = normalize_email(email)
     if len(email) > EMAIL_MAX_LENGTH:  # the column's size, and RFC 5321's
         raise ValidationFailed(
@@ -74,9 +74,18 @@ def user_register(*, email: str, password: str, full_name: str, phone: str | Non
         validate_email(email)
     except ValidationError as error:
         raise ValidationFailed("Enter a valid email address.", field="email") from error
-    full_name = _required(full_name, "fullName", "Full name", 150)
-    user = User(email=email, full_name=full_name, phone=_clean_phone(phone), role=Role.CUSTOMER)
-    _validate_password(password or "", user=user)
+    return email
+
+
+def user_register(*, email: str, password: str, full_name: str, phone: str | None, now) -> User:
+    # Every invalid field is reported at once, so the app can mark them all.
+    invalid = FieldErrors()
+    email = invalid.check(_clean_email, email)
+    full_name = invalid.check(_required, full_name, "fullName", "Full name", 150)
+    phone = invalid.check(_clean_phone, phone)
+    user = User(email=email or "", full_name=full_name or "", phone=phone or "", role=Role.CUSTOMER)
+    invalid.check(_validate_password, password or "", user=user)
+    invalid.raise_any()
     user.set_password(password)
     user.date_joined = now
     try:
@@ -220,34 +229,80 @@ def _coordinate(value, *, field: str, limit: int) -> Decimal:
     return number
 
 
-def _address_fields(*, label, line1, line2, city, postal_code, country, latitude, longitude):
-    country = _required(country, "country", "Country", 2).upper()
+def _country(value) -> str:
+    country = _required(value, "country", "Country", 2).upper()
     if not re.fullmatch(r"[A-Z]{2}", country):
         raise ValidationFailed("Country is a two-letter ISO code such as PT.", field="country")
-    return {
-        "label": (label or "").strip()[:64],
-        "line1": _required(line1, "line1", "Address line", 200),
-        "line2": (line2 or "").strip()[:200],
-        "city": _required(city, "city", "City", 100),
-        "postal_code": _required(postal_code, "postalCode", "Postal code", 20),
-        "country": country,
-        "latitude": _coordinate(latitude, field="latitude", limit=90),
-        "longitude": _coordinate(longitude, field="longitude", limit=180),
+    return country
+
+
+# Each address field with what cleans it: every one that is given is checked, and all the
+# invalid ones are reported together.
+_ADDRESS_CLEANERS = {
+    "label": lambda value: (value or "").strip()[:64],
+    "line1": lambda value: _required(value, "line1", "Address line", 200),
+    "line2": lambda value: (value or "").strip()[:200],
+    "city": lambda value: _required(value, "city", "City", 100),
+    "postal_code": lambda value: _required(value, "postalCode", "Postal code", 20),
+    "country": _country,
+    "latitude": lambda value: _coordinate(value, field="latitude", limit=90),
+    "longitude": lambda value: _coordinate(value, field="longitude", limit=180),
+}
+
+
+def _address_fields(fields: dict) -> dict:
+    invalid = FieldErrors()
+    cleaned = {
+        name: invalid.check(_ADDRESS_CLEANERS[name], value) for name, value in fields.items()
     }
+    invalid.raise_any()
+    return cleaned
 
 
-def address_add(*, user: User, now: datetime, **fields) -> Address:
-    return Address.objects.create(user=user, created_at=now, **_address_fields(**fields))
+def address_add(
+    *,
+    user: User,
+    now: datetime,
+    label,
+    line1,
+    line2,
+    city,
+    postal_code,
+    country,
+    latitude,
+    longitude,
+) -> Address:
+    fields = _address_fields(
+        {
+            "label": label,
+            "line1": line1,
+            "line2": line2,
+            "city": city,
+            "postal_code": postal_code,
+            "country": country,
+            "latitude": latitude,
+            "longitude": longitude,
+        }
+    )
+    return Address.objects.create(user=user, created_at=now, **fields)
 
 
-def address_update(*, user: User, address_id, **fields) -> Address:
+def address_update(*, user: User, address_id, changes: dict) -> Address:
+    """Change the fields named in `changes` (model field names); the others stay as they are.
+    A field given as None is cleared where it may be empty (`label`, `line2`) and is invalid
+    where it is required."""
+    unknown = set(changes) - set(_ADDRESS_CLEANERS)
+    if unknown:
+        raise ValueError(f"Not address fields: {sorted(unknown)}")
     with transaction.atomic():
         address = Address.objects.select_for_update().filter(pk=address_id, user=user).first()
         if address is None:
             raise NotFound("No such address.", field="id")
-        for name, value in _address_fields(**fields).items():
+        cleaned = _address_fields(changes)
+        for name, value in cleaned.items():
             setattr(address, name, value)
-        address.save()
+        if cleaned:
+            address.save(update_fields=list(cleaned))
     return address
 
 

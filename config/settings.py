@@ -37,6 +37,20 @@ DEFAULT_EXCEPTION_REPORTER_FILTER = "config.error_reports.CredentialsFilter"
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
+# Browser apps on other origins may call the API (only /graphql/): these origins, exactly. The
+# API authenticates by bearer token, so no credentials (cookies) are ever allowed cross-origin.
+# In development the usual local dev servers are allowed; in production none unless listed.
+DEV_SERVER_ORIGINS = [
+    f"http://{host}:{port}" for port in (3000, 5173, 8080) for host in ("localhost", "127.0.0.1")
+]
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=DEV_SERVER_ORIGINS if DEBUG else [])
+CORS_URLS_REGEX = r"^/graphql/?$"
+CORS_ALLOW_METHODS = ("GET", "POST", "OPTIONS")
+CORS_ALLOW_HEADERS = ("authorization", "content-type", "accept", "x-request-id")
+CORS_EXPOSE_HEADERS = ("X-Request-ID",)
+CORS_ALLOW_CREDENTIALS = False
+CORS_PREFLIGHT_MAX_AGE = 600
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -45,6 +59,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_prometheus",
+    "corsheaders",
     # Metrics of the domain's events and optional tracing, wired once the apps are loaded.
     "config.apps.ObservabilityConfig",
     # Before strawberry_django: our `export_schema` command replaces the library's.
@@ -65,6 +80,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "config.request_log.RequestLogMiddleware",
+    # Before anything that may answer: a preflight OPTIONS gets its CORS answer here.
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

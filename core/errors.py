@@ -17,10 +17,57 @@ class DomainError(Exception):
         if code is not None:
             self.code = code
 
+    @property
+    def errors(self) -> list["DomainError"]:
+        """Every failure this error reports (one, except for `ValidationFailed.of` several)."""
+        return [self]
+
 
 class ValidationFailed(DomainError):
     code = "VALIDATION"
     default_message = "The input is not valid."
+
+    _several: list[DomainError] | None = None
+
+    @classmethod
+    def of(cls, errors: list["ValidationFailed"]) -> "ValidationFailed":
+        """One error reporting several invalid fields at once (a client fixes them together)."""
+        combined = cls(errors[0].message, field=errors[0].field)
+        combined._several = list(errors)
+        return combined
+
+    @property
+    def errors(self) -> list[DomainError]:
+        return self._several or [self]
+
+
+class FieldErrors:
+    """Collects the invalid fields of one input, so all of them are reported at once:
+
+    invalid = FieldErrors()
+    email = invalid.check(clean_email, value)   # None when it failed
+    ...
+    invalid.raise_any()
+    """
+
+    def __init__(self):
+        self.failures: list[ValidationFailed] = []
+
+    def check(self, clean, *args, **kwargs):
+        try:
+            return clean(*args, **kwargs)
+        except ValidationFailed as error:
+            self.failures.extend(error.errors)
+            return None
+
+    def add(self, error: ValidationFailed) -> None:
+        self.failures.extend(error.errors)
+
+    def raise_any(self) -> None:
+        if len(self.failures) == 1:
+            raise self.failures[0]
+        if self.failures:
+            raise ValidationFailed.of(self.failures)
 
 
 class NotAuthenticated(DomainError):
@@ -46,3 +93,8 @@ class Conflict(DomainError):
 class RateLimited(DomainError):
     code = "RATE_LIMITED"
     default_message = "Too many attempts; wait a minute and try again."
+
+    def __init__(self, message: str | None = None, *, retry_after: int, field: str | None = None):
+        super().__init__(message, field=field)
+        # Whole seconds until an attempt can succeed again (at least 1).
+        self.retry_after = max(1, int(retry_after))

@@ -9,7 +9,6 @@ from strawberry import relay
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
-    MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -21,12 +20,15 @@ from strawberry.tools import merge_types
 from strawberry.types import Info
 from strawberry_django.optimizer import DjangoOptimizerExtension
 
+from core.errors import NotFound
 from graphql_api.accounts.mutations import AccountsMutation
 from graphql_api.accounts.queries import AccountsQuery
 from graphql_api.core.cost import QueryCostLimiter
+from graphql_api.core.error_log import errors_coded_and_logged
+from graphql_api.core.errors import graphql_error
 from graphql_api.core.input_guard import InputGuard
 from graphql_api.core.limits import OneSignInPerRequest
-from graphql_api.core.masking import UNEXPECTED_ERROR_MESSAGE, is_unexpected
+from graphql_api.core.masking import MaskUnexpectedErrors
 from graphql_api.core.metrics import GraphQLMetrics
 from graphql_api.core.plain import PlainDataExecutionContext
 from graphql_api.delivery.mutations import DeliveryMutation
@@ -43,18 +45,32 @@ from graphql_api.restaurants.queries import RestaurantsQuery
 
 @strawberry.type
 class NodeQuery:
-    @strawberry.field(description="Any object the caller may see, by its global id; else null.")
-    def node(self, info: Info, id: relay.GlobalID) -> relay.Node | None:
-        # Every public object has a UUID primary key: anything else cannot exist, and must not
-        # reach the database as a malformed value.
+    @strawberry.field(
+        description="Any object the caller may see, by its global id; else null with a "
+        "NOT_FOUND error (also for a malformed id, or one of a type that is no Node)."
+    )
+    def node(self, info: Info, id: strawberry.ID) -> relay.Node | None:
+        node = None
         try:
-            uuid.UUID(id.node_id)
-        except ValueError:
-            return None
-        try:
-            return id.resolve_node_sync(info, required=False)
-        except ObjectDoesNotExist:
-            return None
+            global_id = relay.GlobalID.from_id(id)
+            # Every public object has a UUID primary key: anything else cannot exist, and
+            # must not reach the database as a malformed value.
+            uuid.UUID(global_id.node_id)
+            if _is_node_type(info, global_id.type_name):
+                node = global_id.resolve_node_sync(info, required=False)
+        except (ValueError, TypeError, ObjectDoesNotExist):
+            node = None
+        if node is None:
+            raise graphql_error(NotFound("Nothing with this id.", field="id"))
+        return node
+
+
+def _is_node_type(info: Info, type_name: str) -> bool:
+    definition = info.schema.get_type_by_name(type_name)
+    return definition is not None and any(
+        getattr(interface, "name", None) == "Node"
+        for interface in getattr(definition, "interfaces", [])
+    )
 
 
 Query = merge_types(
@@ -95,7 +111,7 @@ def _extensions() -> list:
         lambda: AddValidationRules([OneSignInPerRequest]),
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),
-        lambda: MaskErrors(should_mask_error=is_unexpected, error_message=UNEXPECTED_ERROR_MESSAGE),
+        MaskUnexpectedErrors,
         GraphQLMetrics,
     ]
     if not settings.GRAPHQL_INTROSPECTION:
@@ -103,7 +119,13 @@ def _extensions() -> list:
     return extensions
 
 
-schema = strawberry.Schema(
+class APISchema(strawberry.Schema):
+    def process_errors(self, errors, execution_context=None) -> None:
+        # Instead of Strawberry's: every error at ERROR with a traceback, quoting the input.
+        errors_coded_and_logged(errors, execution_context)
+
+
+schema = APISchema(
     query=Query,
     mutation=Mutation,
     subscription=Subscription,

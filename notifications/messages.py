@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from notifications.models import NotificationKind
 from orders.models import Order, OrderStatus
 
 
@@ -22,38 +23,38 @@ def for_customer(order: Order, to_status: str, reason: str = "") -> Message | No
             local = order.estimated_delivery_at.astimezone(ZoneInfo(order.restaurant.time_zone))
             eta = f" It should be with you around {local:%H:%M}."
         return Message(
-            "ORDER_ACCEPTED",
+            NotificationKind.ORDER_ACCEPTED,
             "Your order was accepted",
             f"{restaurant} is preparing order {number}.{eta}",
         )
     texts = {
         OrderStatus.READY_FOR_PICKUP: (
-            "ORDER_READY",
+            NotificationKind.ORDER_READY,
             "Your food is ready",
             f"Order {number} is ready and waits for its driver.",
         ),
         OrderStatus.PICKED_UP: (
-            "ORDER_PICKED_UP",
+            NotificationKind.ORDER_PICKED_UP,
             "Your order is on its way",
             f"The driver has picked up order {number}.",
         ),
         OrderStatus.DELIVERED: (
-            "ORDER_DELIVERED",
+            NotificationKind.ORDER_DELIVERED,
             "Delivered. Enjoy!",
             f"Order {number} was delivered.",
         ),
         OrderStatus.CANCELLED: (
-            "ORDER_CANCELLED",
+            NotificationKind.ORDER_CANCELLED,
             "Your order was cancelled",
             f"Order {number} was cancelled. {reason}".strip(),
         ),
         OrderStatus.REJECTED: (
-            "ORDER_REJECTED",
+            NotificationKind.ORDER_REJECTED,
             "The restaurant could not take your order",
             f"{restaurant} rejected order {number}. {reason}".strip(),
         ),
         OrderStatus.PAYMENT_FAILED: (
-            "ORDER_PAYMENT_FAILED",
+            NotificationKind.ORDER_PAYMENT_FAILED,
             "The payment did not go through",
             f"Order {number} was not placed: {reason}".strip(),
         ),
@@ -65,7 +66,7 @@ def for_customer(order: Order, to_status: str, reason: str = "") -> Message | No
 
 def for_restaurant_new_order(order: Order) -> Message:
     return Message(
-        "ORDER_PLACED",
+        NotificationKind.ORDER_PLACED,
         f"New order {order.number}",
         f"A paid order of {order.total / 100:.2f} {order.currency} is waiting to be accepted.",
     )
@@ -73,7 +74,7 @@ def for_restaurant_new_order(order: Order) -> Message:
 
 def refunded(order: Order, amount: int, currency: str) -> Message:
     return Message(
-        "ORDER_REFUNDED",
+        NotificationKind.ORDER_REFUNDED,
         "You were refunded",
         f"{amount / 100:.2f} {currency} of order {order.number} is on its way back to your card.",
     )
@@ -81,7 +82,7 @@ def refunded(order: Order, amount: int, currency: str) -> Message:
 
 def delivery_offered(order: Order) -> Message:
     return Message(
-        "DELIVERY_OFFERED",
+        NotificationKind.DELIVERY_OFFERED,
         "New delivery offer",
         f"Pick up order {order.number} at {order.restaurant.name}. Accept it before it expires.",
     )
@@ -89,7 +90,7 @@ def delivery_offered(order: Order) -> Message:
 
 def delivery_waiting(order: Order) -> Message:
     return Message(
-        "DELIVERY_WAITING",
+        NotificationKind.DELIVERY_WAITING,
         "An order waits for a driver",
         f"Order {order.number} of {order.restaurant.name} has found no driver yet.",
     )

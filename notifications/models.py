@@ -12,6 +12,22 @@ class NotificationChannel(models.TextChoices):
     PUSH = "PUSH", "Push"
 
 
+class NotificationKind(models.TextChoices):
+    """What a notification is about (the apps switch on it: an icon, where a tap leads)."""
+
+    ORDER_PLACED = "ORDER_PLACED", "A paid order waits for the restaurant"
+    ORDER_ACCEPTED = "ORDER_ACCEPTED", "Order accepted"
+    ORDER_READY = "ORDER_READY", "Order ready for pickup"
+    ORDER_PICKED_UP = "ORDER_PICKED_UP", "Order picked up"
+    ORDER_DELIVERED = "ORDER_DELIVERED", "Order delivered"
+    ORDER_CANCELLED = "ORDER_CANCELLED", "Order cancelled"
+    ORDER_REJECTED = "ORDER_REJECTED", "Order rejected"
+    ORDER_PAYMENT_FAILED = "ORDER_PAYMENT_FAILED", "Payment failed"
+    ORDER_REFUNDED = "ORDER_REFUNDED", "Refunded"
+    DELIVERY_OFFERED = "DELIVERY_OFFERED", "Delivery offered to a driver"
+    DELIVERY_WAITING = "DELIVERY_WAITING", "Delivery waiting for a driver"
+
+
 class Notification(models.Model):
     """What one user is told about one event; the in-app inbox row."""
 

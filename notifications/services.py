@@ -199,8 +199,9 @@ def notifications_mark_read(*, user: User, notification_ids, now) -> int:
 
 
 def notification_preferences_update(
-    *, user: User, email: bool | None, sms: bool | None, push: bool | None
+    *, user: User, email: bool | None = None, sms: bool | None = None, push: bool | None = None
 ) -> NotificationPreference:
+    """Turn channels on or off; a channel given as None keeps its setting."""
     preference, _ = NotificationPreference.objects.get_or_create(user=user)
     for field, value in (("email_enabled", email), ("sms_enabled", sms), ("push_enabled", push)):
         if value is not None:

@@ -77,6 +77,18 @@ def order_visibility(user) -> Q:
     )
 
 
+def order_money_viewer(user):
+    """Who may see an order's payment and refunds: its customer, its restaurant's staff and
+    admins; not its driver, who sees the order to deliver it. Returns a test for one order,
+    asking the database once (the caller's restaurants) however many orders it is put to."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return lambda order: False
+    if user.is_admin:
+        return lambda order: True
+    staffed = {row["restaurant_id"] for row in restaurant_ids_staffed_by(user)}
+    return lambda order: order.customer_id == user.pk or order.restaurant_id in staffed
+
+
 def order_by_id(order_id) -> Order | None:
     return Order.objects.filter(pk=order_id).first()
 

@@ -199,6 +199,26 @@ def intent_create(
     return _intent(_call("create", lambda: client().v1.payment_intents.create(params, options)))
 
 
+# A look-up before checkout writes anything: one short try, so a slow Stripe adds at most this
+# to a checkout (whose authorisation then has its own budget).
+PAYMENT_METHOD_CHECK_TIMEOUT_SECONDS = 2.0
+
+
+def payment_method_exists(payment_method_id: str) -> bool:
+    """Whether Stripe knows this payment method (False for an unknown or malformed id).
+    GatewayUnavailable when Stripe cannot say within one short try."""
+    quick = _client(
+        settings.STRIPE_SECRET_KEY,
+        settings.STRIPE_API_BASE,
+        min(settings.STRIPE_TIMEOUT_SECONDS, PAYMENT_METHOD_CHECK_TIMEOUT_SECONDS),
+    )
+    try:
+        _once("payment_method", lambda: quick.v1.payment_methods.retrieve(payment_method_id))
+    except GatewayRejected:
+        return False
+    return True
+
+
 def intent_confirm(intent_id: str, *, idempotency_key: str) -> Intent:
     options = {"idempotency_key": idempotency_key}
     return _intent(

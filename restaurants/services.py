@@ -105,11 +105,17 @@ def menu_category_create(*, actor: User, restaurant_id, name: str, position: int
     return category
 
 
-def menu_category_update(*, actor: User, category_id, name: str, position: int) -> MenuCategory:
+def menu_category_update(
+    *, actor: User, category_id, name: str | None = None, position: int | None = None
+) -> MenuCategory:
+    """Change what is given (None: keep)."""
     with transaction.atomic():
         category = _locked(MenuCategory, category_id, "id")
         _authorize(actor, category.restaurant_id)
-        category.name, category.position = _name(name), max(position, 0)
+        if name is not None:
+            category.name = _name(name)
+        if position is not None:
+            category.position = max(position, 0)
         category.save()
         menu_cache_invalidate(category.restaurant_id)
     return category

@@ -9,6 +9,7 @@ from accounts import services
 from graphql_api.accounts.types import AddressType, UserType
 from graphql_api.core.context import require_user
 from graphql_api.core.errors import UserError, mutation
+from graphql_api.core.inputs import given_fields
 from graphql_api.core.limits import rate_limit_request, sign_in_attempt
 from graphql_api.core.relay_ids import decode_id
 
@@ -55,9 +56,20 @@ class AddressInput:
     longitude: float
 
 
-@strawberry.input
-class UpdateAddressInput(AddressInput):
+@strawberry.input(
+    description="Only the fields given change; a field left out keeps its value. `label` and "
+    "`line2` given as null are cleared; the other fields cannot be null."
+)
+class UpdateAddressInput:
     id: strawberry.ID
+    label: str | None = strawberry.UNSET
+    line1: str | None = strawberry.UNSET
+    line2: str | None = strawberry.UNSET
+    city: str | None = strawberry.UNSET
+    postal_code: str | None = strawberry.UNSET
+    country: str | None = strawberry.UNSET
+    latitude: float | None = strawberry.UNSET
+    longitude: float | None = strawberry.UNSET
 
 
 @strawberry.input
@@ -87,23 +99,19 @@ class LogoutPayload:
     errors: list[UserError]
 
 
+@strawberry.type(description="The outcome of deleteAddress.")
+class DeleteAddressPayload:
+    ok: bool = strawberry.field(description="True when the address was deleted.")
+    deleted_address_id: strawberry.ID | None = strawberry.field(
+        description="The id of the address that was deleted (drop it from the app's list)."
+    )
+    errors: list[UserError]
+
+
 @strawberry.type
 class AddressPayload:
     address: AddressType | None
     errors: list[UserError]
-
-
-def _address_fields(data: AddressInput) -> dict:
-    return {
-        "label": data.label,
-        "line1": data.line1,
-        "line2": data.line2,
-        "city": data.city,
-        "postal_code": data.postal_code,
-        "country": data.country,
-        "latitude": data.latitude,
-        "longitude": data.longitude,
-    }
 
 
 def _auth_limit(info: Info, action: str, email: str = "") -> None:
@@ -163,7 +171,7 @@ class AccountsMutation:
     @mutation(description="Save a delivery address for the signed-in user.")
     def add_address(self, info: Info, input: AddressInput) -> AddressPayload:
         address = services.address_add(
-            user=require_user(info), now=timezone.now(), **_address_fields(input)
+            user=require_user(info), now=timezone.now(), **given_fields(input)
         )
         return AddressPayload(address=address, errors=[])
 
@@ -173,14 +181,14 @@ class AccountsMutation:
         address = services.address_update(
             user=user,
             address_id=decode_id(input.id, "Address"),
-            **_address_fields(input),
+            changes=given_fields(input, exclude={"id"}),
         )
         return AddressPayload(address=address, errors=[])
 
     @mutation(description="Remove one of the signed-in user's addresses.")
-    def delete_address(self, info: Info, input: DeleteAddressInput) -> LogoutPayload:
+    def delete_address(self, info: Info, input: DeleteAddressInput) -> DeleteAddressPayload:
         services.address_delete(
             user=require_user(info),
             address_id=decode_id(input.id, "Address"),
         )
-        return LogoutPayload(ok=True, errors=[])
+        return DeleteAddressPayload(ok=True, deleted_address_id=input.id, errors=[])

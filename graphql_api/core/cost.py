@@ -140,7 +140,7 @@ class _Walk:
     def _page_size(self, node: FieldNode) -> int:
         sizes = [
             self._int_argument(argument.value)
-            for argument in node.arguments
+            for argument in node.arguments or ()
             if argument.name.value in ("first", "last")
         ]
         sizes = [size for size in sizes if size is not None]

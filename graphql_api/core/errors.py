@@ -17,7 +17,11 @@ from graphql_api.core.metrics import error_code_observed
 logger = logging.getLogger(__name__)
 
 
-@strawberry.enum(description="Stable codes the apps switch on.")
+@strawberry.enum(
+    description="Stable codes the apps switch on, in payload errors and in GraphQL errors' "
+    "`extensions.code`; requests that never ran carry GRAPHQL_PARSE_FAILED, "
+    "GRAPHQL_VALIDATION_FAILED or BAD_USER_INPUT there, and bugs INTERNAL (README: Errors)."
+)
 class ErrorCode(Enum):
     INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
     INVALID_TOKEN = "INVALID_TOKEN"
@@ -41,8 +45,15 @@ class ErrorCode(Enum):
 @strawberry.type(description="An expected failure: what went wrong, and on which input field.")
 class UserError:
     code: ErrorCode
-    field: str | None
-    message: str
+    field: str | None = strawberry.field(
+        description="The input field at fault, as a path (`email`, `items[2].menuItemId`); "
+        "null when the failure is not about one field."
+    )
+    message: str = strawberry.field(description="For people: safe to show as it is.")
+    retry_after: int | None = strawberry.field(
+        default=None,
+        description="With RATE_LIMITED: whole seconds until a new attempt can succeed.",
+    )
 
     def __post_init__(self):
         # Every typed error a client receives is counted and named in the request's log line,
@@ -56,12 +67,34 @@ class UserError:
         except ValueError:
             logger.error("Domain error with unknown code %r", error.code)
             code = ErrorCode.VALIDATION
-        return cls(code=code, field=error.field, message=error.message)
+        return cls(
+            code=code,
+            field=error.field,
+            message=error.message,
+            retry_after=getattr(error, "retry_after", None),
+        )
+
+    @classmethod
+    def all_from_domain(cls, error: DomainError) -> list["UserError"]:
+        """Every failure the error reports: all invalid fields of an input at once."""
+        return [cls.from_domain(each) for each in error.errors]
+
+
+def error_extensions(error: DomainError) -> dict:
+    """`extensions` of a GraphQL error for a domain error: its code, the field at fault, and
+    for RATE_LIMITED the seconds to wait."""
+    extensions = {"code": error.code}
+    if error.field:
+        extensions["field"] = error.field
+    retry_after = getattr(error, "retry_after", None)
+    if retry_after is not None:
+        extensions["retryAfter"] = retry_after
+    return extensions
 
 
 def graphql_error(error: DomainError) -> GraphQLError:
     """A domain error raised from a query field, with its code in `extensions`."""
-    return GraphQLError(error.message, extensions={"code": error.code})
+    return GraphQLError(error.message, extensions=error_extensions(error))
 
 
 class DomainErrorsToPayload(FieldExtension):
@@ -77,7 +110,7 @@ class DomainErrorsToPayload(FieldExtension):
         values = {}
         for payload_field in payload_type.__strawberry_definition__.fields:
             if payload_field.python_name == "errors":
-                values["errors"] = [UserError.from_domain(error)]
+                values["errors"] = UserError.all_from_domain(error)
             else:
                 values[payload_field.python_name] = _empty(payload_field.type)
         return payload_type(**values)

@@ -4,6 +4,7 @@ Every web process shares the counters, so a limit holds across the whole deploym
 """
 
 import hashlib
+import math
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,11 +36,16 @@ def rate_limit(*, action: str, key: str, limit: int, window_seconds: int = 60) -
     in or paying because the counters cannot be read."""
     if not settings.RATE_LIMITS_ENABLED:
         return
-    window = int(time.time() // window_seconds)
+    now = time.time()
+    window = int(now // window_seconds)
     cache_key = f"ratelimit:{action}:{key}:{window}"
     count = cache_or(0, lambda: _count(cache_key, window_seconds), what="rate_limit")
     if count > limit:
-        raise RateLimited(f"Too many attempts. Try again in {window_seconds} seconds.")
+        # The window is fixed: the next attempt that counts afresh is at its end.
+        retry_after = math.ceil((window + 1) * window_seconds - now)
+        raise RateLimited(
+            f"Too many attempts. Try again in {retry_after} seconds.", retry_after=retry_after
+        )
 
 
 def _count(cache_key: str, window_seconds: int) -> int:
@@ -104,13 +110,22 @@ def sign_in_attempt(info: Info, email: str) -> Iterator[None]:
     failures = cache_or(0, lambda: cache.get(failures_key, 0), what="rate_limit")
     if settings.RATE_LIMITS_ENABLED and failures >= settings.SIGN_IN_LOCKOUT_AFTER_FAILURES:
         minutes = settings.SIGN_IN_LOCKOUT_SECONDS // 60
-        raise RateLimited(f"Too many failed sign-ins. Try again in {minutes} minutes.")
+        raise RateLimited(
+            f"Too many failed sign-ins. Try again in {minutes} minutes.",
+            retry_after=_seconds_left(failures_key, settings.SIGN_IN_LOCKOUT_SECONDS),
+        )
     try:
         yield
     except InvalidCredentials:
         cache_or(None, lambda: _failure_count(failures_key), what="rate_limit")
         raise
     cache_or(None, lambda: cache.delete(failures_key), what="rate_limit")
+
+
+def _seconds_left(key: str, window_seconds: int) -> int:
+    """Seconds until `key` expires (Redis knows; other caches: the whole window)."""
+    ttl = cache_or(None, lambda: getattr(cache, "ttl", lambda _key: None)(key), what="rate_limit")
+    return ttl if isinstance(ttl, int) and 0 < ttl <= window_seconds else window_seconds
 
 
 def _failure_count(key: str) -> None:

@@ -78,6 +78,7 @@ def error_code_observed(code: str) -> None:
 
 
 def _error_code(error: GraphQLError) -> str:
+    # graphql_api.core.error_log has given every error its code by now.
     code = (error.extensions or {}).get("code")
     if isinstance(code, str):
         return code
@@ -108,11 +109,7 @@ class GraphQLMetrics(SchemaExtension):
         name = operation_label(context.operation_name, context.schema._schema)
         errors = getattr(context.result, "errors", None) or []
         for error in errors:
-            if is_unexpected(error):
-                # Clients see a masked message; the traceback goes to the log and error tracker.
-                logger.error(
-                    "unexpected error in a GraphQL operation", exc_info=error.original_error
-                )
+            # Logged once by graphql_api.core.error_log, which also gave each error its code.
             error_code_observed(_error_code(error))
         codes = structlog.contextvars.get_contextvars().get("error_codes")
         outcome = "error" if codes else "ok"

@@ -3,10 +3,8 @@
 from collections.abc import Iterable
 
 import strawberry
-import strawberry_django
 from django.utils import timezone
 from strawberry.types import Info
-from strawberry_django.relay import DjangoListConnection
 
 from core.errors import DomainError
 from delivery.selectors import (
@@ -16,17 +14,18 @@ from delivery.selectors import (
 )
 from graphql_api.core.context import require_user
 from graphql_api.core.errors import graphql_error
+from graphql_api.core.pagination import page_field
 from graphql_api.core.relay_ids import decode_id
 from graphql_api.delivery.types import DeliveryOfferType
-from graphql_api.orders.types import OrderType
+from graphql_api.orders.types import OrderConnection
 from orders.models import Order
 from restaurants.errors import RestaurantNotFound
 
 
 @strawberry.type
 class DeliveryQuery:
-    @strawberry_django.connection(
-        DjangoListConnection[OrderType],
+    @page_field(
+        OrderConnection,
         description="The signed-in driver's deliveries, the latest taken first.",
     )
     def my_deliveries(self, info: Info) -> Iterable[Order]:
@@ -43,8 +42,8 @@ class DeliveryQuery:
             raise graphql_error(error) from None
         return [DeliveryOfferType.from_offer(offer) for offer in offers[:100]]
 
-    @strawberry_django.connection(
-        DjangoListConnection[OrderType],
+    @page_field(
+        OrderConnection,
         description="Accepted orders still waiting for a driver, longest waiting first "
         "(restaurant staff: their restaurants; admins: all).",
     )

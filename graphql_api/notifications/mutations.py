@@ -6,6 +6,7 @@ from strawberry.types import Info
 
 from graphql_api.core.context import require_user
 from graphql_api.core.errors import UserError, mutation
+from graphql_api.core.inputs import changes_of
 from graphql_api.core.relay_ids import decode_id
 from graphql_api.notifications.types import NotificationPreferencesType
 from notifications.services import notification_preferences_update, notifications_mark_read
@@ -16,11 +17,11 @@ class MarkNotificationsReadInput:
     ids: list[strawberry.ID]
 
 
-@strawberry.input
+@strawberry.input(description="Only the channels given change; none of them may be null.")
 class UpdateNotificationPreferencesInput:
-    email: bool | None = None
-    sms: bool | None = None
-    push: bool | None = None
+    email: bool | None = strawberry.UNSET
+    sms: bool | None = strawberry.UNSET
+    push: bool | None = strawberry.UNSET
 
 
 @strawberry.type
@@ -56,7 +57,5 @@ class NotificationsMutation:
     def update_notification_preferences(
         self, info: Info, input: UpdateNotificationPreferencesInput
     ) -> NotificationPreferencesPayload:
-        preferences = notification_preferences_update(
-            user=require_user(info), email=input.email, sms=input.sms, push=input.push
-        )
+        preferences = notification_preferences_update(user=require_user(info), **changes_of(input))
         return NotificationPreferencesPayload(preferences=preferences, errors=[])

@@ -5,12 +5,15 @@ from collections.abc import Iterable
 import strawberry
 import strawberry_django
 from strawberry.types import Info
-from strawberry_django.relay import DjangoListConnection
 
 from core.errors import NotAuthenticated
 from graphql_api.core.context import require_user
 from graphql_api.core.errors import graphql_error
-from graphql_api.notifications.types import NotificationPreferencesType, NotificationType
+from graphql_api.core.pagination import page_field
+from graphql_api.notifications.types import (
+    NotificationConnection,
+    NotificationPreferencesType,
+)
 from notifications.models import Notification
 from notifications.selectors import inbox_of, preferences_of
 
@@ -24,9 +27,7 @@ def _signed_in(info: Info):
 
 @strawberry.type
 class NotificationsQuery:
-    @strawberry_django.connection(
-        DjangoListConnection[NotificationType], description="The signed-in user's inbox."
-    )
+    @page_field(NotificationConnection, description="The signed-in user's inbox, newest first.")
     def my_notifications(self, info: Info, unread_only: bool = False) -> Iterable[Notification]:
         return inbox_of(_signed_in(info), unread_only=unread_only)
 

@@ -68,7 +68,11 @@ class OrdersMutation:
         payment, errors = payment_payload(result.payment_result)
         return PlaceOrderPayload(order=result.order, payment=payment, errors=errors)
 
-    @mutation(description="Cancel an order: the customer until it is accepted.")
+    @mutation(
+        description="Cancel an order: its customer, its staff or an admin until the restaurant "
+        "accepts it; after that its owners and managers or an admin (until pickup; then admins "
+        "only), and what was charged is refunded."
+    )
     def cancel_order(self, info: Info, input: CancelOrderInput) -> OrderPayload:
         order = order_cancel(
             order_id=order_id_or_raise(input.order_id),

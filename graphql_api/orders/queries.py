@@ -8,14 +8,14 @@ import strawberry
 import strawberry_django
 from strawberry.types import Info
 from strawberry_django.optimizer import optimize
-from strawberry_django.relay import DjangoListConnection
 
 from core.errors import DomainError, NotAuthenticated
 from graphql_api.core.context import current_user, require_user
 from graphql_api.core.errors import graphql_error
+from graphql_api.core.pagination import page_field
 from graphql_api.core.relay_ids import decode_id
 from graphql_api.core.types import Money, money
-from graphql_api.orders.types import OrderStatusEnum, OrderType
+from graphql_api.orders.types import OrderConnection, OrderStatusEnum, OrderType
 from orders.errors import OrderNotFound
 from orders.models import Order
 from orders.selectors import (
@@ -43,7 +43,9 @@ class RestaurantDayStats:
 
 @strawberry.type
 class OrdersQuery:
-    @strawberry_django.field(description="An order the caller may see; else a NOT_FOUND error.")
+    @strawberry_django.field(
+        description="An order the caller may see; else null with a NOT_FOUND error."
+    )
     def order(self, info: Info, id: strawberry.ID) -> OrderType | None:
         order_id = decode_id(id, "Order")
         order = None
@@ -51,20 +53,18 @@ class OrdersQuery:
             order = optimize(orders_visible_to(current_user(info)), info).filter(pk=order_id)
             order = order.first()
         if order is None:
-            raise graphql_error(OrderNotFound())
+            raise graphql_error(OrderNotFound(field="id"))
         return order
 
-    @strawberry_django.connection(
-        DjangoListConnection[OrderType], description="The signed-in customer's orders."
-    )
+    @page_field(OrderConnection, description="The signed-in customer's orders, newest first.")
     def my_orders(self, info: Info) -> Iterable[Order]:
         try:
             return orders_for_customer(require_user(info))
         except NotAuthenticated as error:
             raise graphql_error(error) from None
 
-    @strawberry_django.connection(
-        DjangoListConnection[OrderType],
+    @page_field(
+        OrderConnection,
         description="A restaurant's orders, newest first (its staff and admins).",
     )
     def restaurant_orders(
@@ -82,7 +82,9 @@ class OrdersQuery:
         except DomainError as error:
             raise graphql_error(error) from None
 
-    @strawberry.field(description="A restaurant's daily figures in its time zone (its staff).")
+    @strawberry.field(
+        description="A restaurant's daily figures in its time zone (its staff and admins)."
+    )
     def restaurant_stats(
         self,
         info: Info,

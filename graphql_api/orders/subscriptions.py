@@ -78,9 +78,9 @@ def _may_watch_restaurant(info: Info, restaurant_id) -> bool:
 class OrdersSubscription:
     @strawberry.subscription(
         description="The order now, then again each time it changes (its customer, its "
-        "restaurant's staff, its driver); completes after the order is delivered, cancelled, "
-        "rejected or its payment failed. Subscribing again resumes: the first message is always "
-        "the order as it is now."
+        "restaurant's staff, its driver, admins); completes after the order is delivered, "
+        "cancelled, rejected or its payment failed. Subscribing again resumes: the first "
+        "message is always the order as it is now."
     )
     async def order_updated(
         self, info: Info, order_id: strawberry.ID

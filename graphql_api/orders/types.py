@@ -5,8 +5,10 @@ from datetime import datetime
 
 import strawberry
 import strawberry_django
+from django.db.models import Prefetch
 from strawberry import relay
 from strawberry.types import Info
+from strawberry_django.relay import DjangoListConnection
 
 from accounts.models import User
 from delivery import models as delivery_models
@@ -14,11 +16,15 @@ from delivery.models import DeliveryStatus
 from delivery.selectors import driver_position_during_delivery
 from graphql_api.core.context import current_user
 from graphql_api.core.enums import enum_from_choices
+from graphql_api.core.pagination import KeysetPages, total_of
 from graphql_api.core.types import Money, money
+from graphql_api.payments.types import OrderPayment, Refund
 from graphql_api.restaurants.types import RestaurantType
 from orders import models
 from orders.models import ActorRole, OrderStatus
-from orders.selectors import order_visibility, orders_visible_to
+from orders.selectors import order_money_viewer, order_visibility, orders_visible_to
+from payments.models import Payment
+from payments.models import Refund as RefundModel
 
 OrderStatusEnum = enum_from_choices(OrderStatus, name="OrderStatus")
 
@@ -213,6 +219,67 @@ class OrderType(relay.Node):
             root.delivery_address, root.delivery_latitude, root.delivery_longitude
         )
 
+    @strawberry_django.field(
+        description="The card payment: its customer, its restaurant's staff and admins only "
+        "(null for anyone else, such as its driver, and before a payment exists).",
+        only=["customer_id", "restaurant_id"],
+        prefetch_related=[lambda info: _payments_prefetch()],
+    )
+    def payment(self, root: models.Order, info: Info) -> OrderPayment | None:
+        if not _may_see_money(info, root):
+            return None
+        payments = list(root.payments.all())
+        return OrderPayment.from_model(payments[0]) if payments else None
+
+    @strawberry_django.field(
+        description="Money given back, oldest first: its customer, its restaurant's staff and "
+        "admins only (empty for anyone else).",
+        only=["customer_id", "restaurant_id"],
+        prefetch_related=[lambda info: _payments_prefetch()],
+    )
+    def refunds(self, root: models.Order, info: Info) -> list[Refund]:
+        if not _may_see_money(info, root):
+            return []
+        refunds = [
+            (refund, payment.currency)
+            for payment in root.payments.all()
+            for refund in payment.refunds.all()
+        ]
+        refunds.sort(key=lambda pair: (pair[0].created_at, str(pair[0].pk)))
+        return [Refund.from_model(refund, currency) for refund, currency in refunds]
+
     @classmethod
     def get_queryset(cls, queryset, info: Info, **kwargs):
         return queryset.filter(order_visibility(current_user(info)))
+
+
+def _payments_prefetch() -> Prefetch:
+    # Newest attempt first; refunds with them: two queries for a whole page of orders.
+    return Prefetch(
+        "payments",
+        queryset=Payment.objects.order_by("-created_at", "-pk").prefetch_related(
+            Prefetch("refunds", queryset=RefundModel.objects.order_by("created_at", "pk"))
+        ),
+    )
+
+
+def _may_see_money(info: Info, order: models.Order) -> bool:
+    # One test per operation (it reads the caller's restaurants once), kept in its context.
+    context = info.context
+    if isinstance(context, dict):
+        viewer = context.get("order_money_viewer")
+        if viewer is None:
+            viewer = context["order_money_viewer"] = order_money_viewer(current_user(info))
+        return viewer(order)
+    viewer = getattr(context, "order_money_viewer", None)
+    if viewer is None:
+        viewer = order_money_viewer(current_user(info))
+        context.order_money_viewer = viewer
+    return viewer(order)
+
+
+@strawberry.type(name="OrderConnection", description="A page of orders.")
+class OrderConnection(KeysetPages, DjangoListConnection[OrderType]):
+    @strawberry.field(description="How many orders the whole list holds.")
+    def total_count(self) -> int:
+        return total_of(self)

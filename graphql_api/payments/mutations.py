@@ -2,13 +2,11 @@
 
 import strawberry
 from django.utils import timezone
-from strawberry import relay
 from strawberry.types import Info
 
 from graphql_api.core.errors import UserError, mutation
 from graphql_api.core.limits import user_within_limit
 from graphql_api.core.relay_ids import order_id_or_raise
-from graphql_api.core.types import Money
 from graphql_api.orders.types import OrderType
 from graphql_api.payments.types import CheckoutPayment, Refund, payment_payload
 from orders.selectors import order_by_id
@@ -57,7 +55,10 @@ class PaymentsMutation:
         payment, errors = payment_payload(result)
         return ConfirmPaymentPayload(order=order_by_id(order_id), payment=payment, errors=errors)
 
-    @mutation(description="Refund all or part of a captured order (owners, admins).")
+    @mutation(
+        description="Refund all or part of a captured order (the restaurant's owners and "
+        "managers, admins)."
+    )
     def refund_order(self, info: Info, input: RefundOrderInput) -> RefundOrderPayload:
         order_id = order_id_or_raise(input.order_id)
         refund = order_refund(
@@ -70,11 +71,6 @@ class PaymentsMutation:
         )
         return RefundOrderPayload(
             order=order_by_id(order_id),
-            refund=Refund(
-                id=relay.to_base64("Refund", refund.pk),
-                amount=Money(amount=refund.amount, currency=refund.payment.currency),
-                reason=refund.reason,
-                status=refund.status,
-            ),
+            refund=Refund.from_model(refund, refund.payment.currency),
             errors=[],
         )

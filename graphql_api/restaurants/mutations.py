@@ -7,6 +7,7 @@ from strawberry.types import Info
 
 from graphql_api.core.context import require_user
 from graphql_api.core.errors import UserError, mutation
+from graphql_api.core.inputs import changes_of
 from graphql_api.core.relay_ids import decode_id
 from graphql_api.restaurants.menu_types import (
     MenuCategoryNode,
@@ -31,11 +32,11 @@ class CreateMenuCategoryInput:
     position: int = 0
 
 
-@strawberry.input
+@strawberry.input(description="Only the fields given change; none of them may be null.")
 class UpdateMenuCategoryInput:
     id: strawberry.ID
-    name: str
-    position: int = 0
+    name: str | None = strawberry.UNSET
+    position: int | None = strawberry.UNSET
 
 
 @strawberry.input
@@ -48,13 +49,16 @@ class CreateMenuItemInput:
     dietary_tags: list[str] = strawberry.field(default_factory=list)
 
 
-@strawberry.input
+@strawberry.input(
+    description="Only the fields given change. `description` and `dietaryTags` given as null are "
+    "cleared; `name` and `price` cannot be null."
+)
 class UpdateMenuItemInput:
     id: strawberry.ID
-    name: str | None = None
-    description: str | None = None
-    price: int | None = None
-    dietary_tags: list[str] | None = None
+    name: str | None = strawberry.UNSET
+    description: str | None = strawberry.UNSET
+    price: int | None = strawberry.field(default=strawberry.UNSET, description="Minor units.")
+    dietary_tags: list[str] | None = strawberry.UNSET
 
 
 @strawberry.input
@@ -202,8 +206,7 @@ class RestaurantsMutation:
             lambda: services.menu_category_update(
                 actor=require_user(info),
                 category_id=decode_id(input.id, "MenuCategory"),
-                name=input.name,
-                position=input.position,
+                **changes_of(input, exclude={"id"}),
             ),
             lambda category: _node(MenuCategoryNode, info, category.pk),
         )
@@ -225,7 +228,10 @@ class RestaurantsMutation:
             lambda item: _node(MenuItemNode, info, item.pk),
         )
 
-    @mutation(description="Change a dish: name, description, price, availability, tags (staff).")
+    @mutation(
+        description="Change a dish's name, description, price or dietary tags (its staff and "
+        "admins); sold out or back: setMenuItemAvailability."
+    )
     def update_menu_item(self, info: Info, input: UpdateMenuItemInput) -> MenuItemPayload:
         return _respond(
             MenuItemPayload,
@@ -233,10 +239,9 @@ class RestaurantsMutation:
             lambda: services.menu_item_update(
                 actor=require_user(info),
                 item_id=decode_id(input.id, "MenuItem"),
-                name=input.name,
-                description=input.description,
-                price=input.price,
-                dietary_tags=input.dietary_tags,
+                **changes_of(
+                    input, exclude={"id"}, clear_values={"description": "", "dietary_tags": []}
+                ),
             ),
             lambda item: _node(MenuItemNode, info, item.pk),
         )

@@ -10,8 +10,10 @@ from strawberry_django.relay import DjangoListConnection
 
 from core.errors import ValidationFailed
 from graphql_api.core.errors import graphql_error
+from graphql_api.core.pagination import offset_cursors_check, page_field
 from graphql_api.core.relay_ids import decode_id
 from graphql_api.restaurants.types import RestaurantType
+from restaurants.errors import RestaurantNotFound
 from restaurants.menu import menus_warm
 from restaurants.models import Restaurant
 from restaurants.selectors import (
@@ -66,11 +68,12 @@ class RestaurantConnection(DjangoListConnection[RestaurantType]):
         description=f"How many restaurants match, counted up to {RESTAURANTS_COUNT_LIMIT}: "
         f"{RESTAURANTS_COUNT_LIMIT} means at least that many."
     )
-    def total_count(self) -> int | None:
+    def total_count(self) -> int:
         return restaurants_count(self.nodes)
 
     @classmethod
     def resolve_connection(cls, nodes, *, info: Info, **kwargs):
+        offset_cursors_check(after=kwargs.get("after"), before=kwargs.get("before"))
         # The plain list connection, not DjangoListConnection's: that one counts with a window
         # over every match, which makes the page itself read the whole city instead of stopping
         # after its own rows; totalCount above counts separately, and only so far.
@@ -90,7 +93,7 @@ class RestaurantConnection(DjangoListConnection[RestaurantType]):
 
 @strawberry.type
 class RestaurantsQuery:
-    @strawberry_django.connection(RestaurantConnection, description="The catalogue, filtered.")
+    @page_field(RestaurantConnection, description="The catalogue, filtered.")
     def restaurants(
         self, info: Info, filter: RestaurantFilter | None = None
     ) -> Iterable[Restaurant]:
@@ -104,11 +107,22 @@ class RestaurantsQuery:
             now=timezone.now(),
         )
 
-    @strawberry_django.field(description="One restaurant, by slug or id.")
+    @strawberry_django.field(
+        description="One restaurant, by slug or by id (exactly one of them); one that does not "
+        "exist or is not listed is null with a NOT_FOUND error."
+    )
     def restaurant(
         self, info: Info, slug: str | None = None, id: strawberry.ID | None = None
     ) -> RestaurantType | None:
-        queryset = restaurant_public(
-            restaurant_id=decode_id(id, "Restaurant") if id is not None else None, slug=slug
-        )
-        return None if queryset is None else optimize(queryset, info).first()
+        if (slug is None) == (id is None):
+            raise graphql_error(ValidationFailed("Give either `slug` or `id`.", field="id"))
+        restaurant_id = None
+        if id is not None:
+            restaurant_id = decode_id(id, "Restaurant")
+            if restaurant_id is None:
+                raise graphql_error(RestaurantNotFound(field="id"))
+        queryset = restaurant_public(restaurant_id=restaurant_id, slug=slug)
+        restaurant = None if queryset is None else optimize(queryset, info).first()
+        if restaurant is None:
+            raise graphql_error(RestaurantNotFound(field="slug" if slug is not None else "id"))
+        return restaurant

@@ -37,7 +37,7 @@ from orders.models import Order, OrderLine, OrderStatus
 from orders.services.lifecycle import order_initial_event
 from orders.services.payments import order_payment_authorize
 from payments.models import Payment, PaymentStatus
-from payments.services import PaymentResult, payment_create
+from payments.services import PaymentResult, payment_create, payment_method_check
 from restaurants.errors import RestaurantNotFound
 from restaurants.models import MenuItem, OptionGroup, Restaurant
 from restaurants.selectors import restaurant_accepts_orders_at, restaurant_delivers_to
@@ -161,6 +161,8 @@ def _create_order(
         tip=tip,
     )
     _check_totals(restaurant, totals)
+    # Last, as the only check that asks Stripe; never inside the transaction.
+    payment_method_check(payment_method_id=payment_method_id)
 
     with transaction.atomic():
         order = Order.objects.create(

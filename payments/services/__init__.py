@@ -7,6 +7,7 @@ from payments.services.charges import (
     payment_confirm,
     payment_create,
     payment_for_order,
+    payment_method_check,
     payment_release,
 )
 from payments.services.reconcile import (
@@ -37,6 +38,7 @@ __all__ = [
     "STRIPE_EVENT_RECEIVED",
     "PaymentResult",
     "payment_authorize",
+    "payment_method_check",
     "payment_capture",
     "payment_confirm",
     "payment_create",

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 
+from core.errors import ValidationFailed
 from payments import gateway
 from payments.errors import PaymentCaptureFailed, PaymentNotFound, PaymentUnavailable
 from payments.models import Payment, PaymentStatus
@@ -21,8 +22,24 @@ from payments.services.settle import PaymentResult, payment_fail, payment_settle
 
 logger = logging.getLogger(__name__)
 S = PaymentStatus
+PAYMENT_REJECTED_MESSAGE = "The payment could not be made with this card; choose another one."
 # Statuses in which an intent may still hold, or come to hold, the customer's money.
 RELEASABLE = (S.CREATED, S.UNKNOWN, S.REQUIRES_ACTION, S.AUTHORIZED)
+
+
+def payment_method_check(*, payment_method_id: str) -> None:
+    """Refuse a payment method Stripe does not know, before any order is written for it (and in
+    our words, not Stripe's). When Stripe cannot be asked, the checkout goes on: its
+    authorisation settles the question, and an outage must not stop people paying."""
+    try:
+        exists = gateway.payment_method_exists(payment_method_id)
+    except gateway.GatewayUnavailable:
+        logger.warning("payment method not checked: Stripe unavailable")
+        return
+    if not exists:
+        raise ValidationFailed(
+            "This payment method does not exist; choose another card.", field="paymentMethodId"
+        )
 
 
 def payment_create(
@@ -77,9 +94,16 @@ def _authorize(payment: Payment, *, now: datetime) -> PaymentResult:
             payment_fail(payment_id=payment.pk, code=error.code, message=error.message, now=now)
         )
     except gateway.GatewayRejected as error:
+        # Stripe's words here are for developers ("Not Found", "No such PaymentMethod"): the
+        # log keeps them, the customer (payload, notification) gets ours.
         logger.warning("Stripe refused payment %s: %s", payment.pk, error.message)
         return PaymentResult.of(
-            payment_fail(payment_id=payment.pk, code=error.code, message=error.message, now=now)
+            payment_fail(
+                payment_id=payment.pk,
+                code=error.code or "rejected",
+                message=PAYMENT_REJECTED_MESSAGE,
+                now=now,
+            )
         )
     except gateway.GatewayUnavailable as error:
         Payment.objects.filter(pk=payment.pk, status__in=(S.CREATED, S.UNKNOWN)).update(

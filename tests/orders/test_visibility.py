@@ -88,8 +88,8 @@ def test_the_order_does_not_exist_for_anyone_else(gql, delivered_order, who):
     assert result.data == {"order": None}
     assert result.errors[0]["extensions"]["code"] == "NOT_FOUND"
     node = gql.execute(NODE, {"id": global_id("Order", delivered_order.pk)})
-    assert node.errors is None
     assert node.data == {"node": None}
+    assert node.errors[0]["extensions"]["code"] == "NOT_FOUND"
 
 
 def test_an_unknown_order_looks_exactly_like_a_hidden_one(gql, delivered_order):
@@ -116,7 +116,9 @@ def test_order_lines_cannot_be_probed_through_node(gql, delivered_order):
     query = "query Node($id: ID!) { node(id: $id) { ... on OrderLine { name } } }"
 
     gql.login_as(CustomerFactory())
-    assert gql.data(query, {"id": global_id("OrderLine", line.pk)}) == {"node": None}
+    hidden = gql.execute(query, {"id": global_id("OrderLine", line.pk)})
+    assert hidden.data == {"node": None}
+    assert hidden.errors[0]["extensions"]["code"] == "NOT_FOUND"
 
     gql.login_as(delivered_order.customer)
     assert gql.data(query, {"id": global_id("OrderLine", line.pk)}) == {

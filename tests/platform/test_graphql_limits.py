@@ -12,7 +12,8 @@ def test_a_page_larger_than_100_is_refused(gql):
 
     result = gql.execute("{ restaurants(first: 500) { totalCount } }")
 
-    assert result.errors[0]["message"] == "Argument 'first' cannot be higher than 100."
+    assert result.errors[0]["message"] == "`first` is between 0 and 100."
+    assert result.errors[0]["extensions"] == {"code": "VALIDATION", "field": "first"}
 
 
 def test_too_deep_a_query_is_refused_before_it_runs(gql, settings):

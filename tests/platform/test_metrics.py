@@ -32,7 +32,7 @@ def test_metrics_count_error_codes(client, gql):
     body = client.get("/metrics").content.decode()
 
     assert 'graphql_errors_total{code="INVALID_CREDENTIALS"}' in body
-    assert 'graphql_errors_total{code="BAD_REQUEST"}' in body
+    assert 'graphql_errors_total{code="GRAPHQL_VALIDATION_FAILED"}' in body
 
 
 def test_metrics_need_the_scrape_token_when_one_is_set(client, settings):
