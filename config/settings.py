@@ -34,7 +34,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "te
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin with the platform's own site (login limit, dashboard).
+    "console.apps.PlatformAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -56,6 +57,8 @@ INSTALLED_APPS = [
     "notifications",
     "reactions",
     "demo",
+    # The staff consoles: the platform admin's orders and dashboard, the managers' console.
+    "console",
 ]
 
 MIDDLEWARE = [
@@ -236,6 +239,8 @@ METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 # Requests per window per client for the sensitive mutations (login, register, placeOrder...).
 RATE_LIMITS_ENABLED = env.bool("RATE_LIMITS_ENABLED", default=True)
 RATE_LIMIT_AUTH_PER_MINUTE = env.int("RATE_LIMIT_AUTH_PER_MINUTE", default=10)
+# The most support staff (without "refund any amount") refund of one order, in minor units.
+SUPPORT_REFUND_LIMIT = env.int("SUPPORT_REFUND_LIMIT", default=5000)
 # Checkout attempts per customer per minute (repeats of one idempotency key count too).
 RATE_LIMIT_PLACE_ORDER_PER_MINUTE = env.int("RATE_LIMIT_PLACE_ORDER_PER_MINUTE", default=10)
 # Only behind a proxy that sets X-Forwarded-For itself; otherwise clients could forge it.

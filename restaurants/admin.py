@@ -9,7 +9,7 @@ narrows `restaurant_scope` to the restaurants the person owns or manages."""
 from django import forms
 from django.contrib import admin, messages
 
-from core.admin import ServiceFormsetsAdmin, check_form
+from core.admin import ServiceFormsetsAdmin, check_form, money
 from core.errors import DomainError
 from restaurants.models import (
     Closure,
@@ -64,14 +64,6 @@ API_FIELDS = {
     "endsAt": "ends_at",
     "startsAt": "starts_at",
 }
-
-
-def money(amount: int | None, currency: str) -> str:
-    """Minor units as people read them: 1099 EUR -> "10.99 EUR"."""
-    if amount is None:
-        return "-"
-    sign = "-" if amount < 0 else ""
-    return f"{sign}{abs(amount) // 100}.{abs(amount) % 100:02d} {currency}"
 
 
 class ScopedAdmin(admin.ModelAdmin):

@@ -26,7 +26,8 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 MENU = """query($slug: String) { restaurant(slug: $slug) { currency: menu { items {
-  name price { amount currency } isAvailable optionGroups { name minSelected maxSelected } } } } }"""
+  name price { amount currency } isAvailable
+  optionGroups { name minSelected maxSelected } } } } }"""
 
 
 @pytest.fixture
@@ -144,7 +145,9 @@ def test_a_menu_edit_in_admin_shows_in_the_api_at_once(staff, gql):
 
 
 def test_option_group_rules_are_the_services_and_edits_reach_the_menu(staff, gql):
-    group = OptionGroupFactory(item__category__restaurant__slug="tasca", min_selected=0, max_selected=1)
+    group = OptionGroupFactory(
+        item__category__restaurant__slug="tasca", min_selected=0, max_selected=1
+    )
     OptionFactory(group=group, name="Small")
     OptionFactory(group=group, name="Large")
     gql.data(MENU, {"slug": "tasca"})
@@ -203,7 +206,9 @@ def test_changing_a_restaurants_currency_reaches_the_cached_menu(staff, gql):
     bad = _post(staff, "restaurant", item.restaurant, dict(data, currency="E1R"))
     assert "An ISO 4217 code such as EUR." in bad.content.decode()
 
-    assert _post(staff, "restaurant", item.restaurant, dict(data, currency="GBP")).status_code == 302
+    assert (
+        _post(staff, "restaurant", item.restaurant, dict(data, currency="GBP")).status_code == 302
+    )
     served = gql.data(MENU, {"slug": "tasca"})["restaurant"]["currency"][0]["items"][0]
     assert served["price"]["currency"] == "GBP"
 

@@ -1,0 +1,57 @@
+"""The two admin sites: the platform's (every restaurant, for platform staff) and the
+restaurant managers' console (only the restaurants a person owns or manages)."""
+
+from django.contrib import admin
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+
+from console.dashboard import dashboard_figures
+from restaurants.models import RestaurantStaff, StaffRole
+
+MANAGING_ROLES = (StaffRole.OWNER, StaffRole.MANAGER)
+
+
+class PlatformAdminSite(admin.AdminSite):
+    site_header = "Food delivery — platform admin"
+    site_title = "Platform admin"
+    index_title = "Run the business"
+    index_template = "console/index.html"
+
+    def get_urls(self):
+        return [
+            path("dashboard/", self.admin_view(self.dashboard_view), name="dashboard"),
+            *super().get_urls(),
+        ]
+
+    def index(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "dashboard_url": reverse("admin:dashboard")}
+        return super().index(request, extra_context)
+
+    def dashboard_view(self, request):
+        context = {
+            **self.each_context(request),
+            "title": "Dashboard",
+            **dashboard_figures(now=timezone.now()),
+        }
+        return TemplateResponse(request, "console/dashboard.html", context)
+
+
+class ManagerSite(admin.AdminSite):
+    """Owners and managers of restaurants sign in here with their own account (no staff flag
+    needed); every page shows only their restaurants."""
+
+    site_header = "Food delivery — restaurant console"
+    site_title = "Restaurant console"
+    index_title = "Your restaurants"
+
+    def has_permission(self, request) -> bool:
+        user = request.user
+        return bool(
+            user.is_active
+            and user.is_authenticated
+            and RestaurantStaff.objects.filter(user_id=user.pk, role__in=MANAGING_ROLES).exists()
+        )
+
+
+manager_site = ManagerSite(name="managers")
