@@ -32,9 +32,10 @@ WORKDIR /app
 COPY --from=build /opt/venv /opt/venv
 # Code and static files belong to root: the app user can read them, not change them.
 COPY . /app
-# Static files (admin, GraphiQL) are collected into the image; whitenoise serves them. The key
-# only satisfies the settings' DEBUG=false check for this one command and is not kept.
+# Static files (admin, GraphiQL) are collected into the image; whitenoise serves them. The keys
+# only satisfy the settings' DEBUG=false checks for this one command and are not kept.
 RUN SECRET_KEY="collectstatic-only-$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')" \
+    STRIPE_SECRET_KEY="sk_collectstatic_only" STRIPE_WEBHOOK_SECRET="whsec_collectstatic_only" \
     python manage.py collectstatic --noinput -v0
 USER 10001:10001
 EXPOSE 8000

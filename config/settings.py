@@ -12,6 +12,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 
 from config.logging import level_name, logging_config, structlog_configure
+from config.secrets import refuse_unsafe_secrets
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -222,7 +223,9 @@ GRAPHIQL = env.bool("GRAPHIQL", default=DEBUG)
 GRAPHQL_MAX_DEPTH = env.int("GRAPHQL_MAX_DEPTH", default=12)
 GRAPHQL_MAX_ALIASES = env.int("GRAPHQL_MAX_ALIASES", default=30)
 GRAPHQL_MAX_TOKENS = env.int("GRAPHQL_MAX_TOKENS", default=5000)
-GRAPHQL_INTROSPECTION = env.bool("GRAPHQL_INTROSPECTION", default=True)
+# Off in production unless asked for: the schema is public in schema.graphql, but a live
+# introspection endpoint is one more thing an attacker can lean on (cost, probing).
+GRAPHQL_INTROSPECTION = env.bool("GRAPHQL_INTROSPECTION", default=DEBUG)
 STRAWBERRY_DJANGO = {
     "PAGINATION_DEFAULT_LIMIT": 20,
     "PAGINATION_MAX_LIMIT": 100,
@@ -346,9 +349,19 @@ DRIVER_LOCATION_MAX_AGE_SECONDS = env.int("DRIVER_LOCATION_MAX_AGE_SECONDS", def
 # --- Stripe ------------------------------------------------------------------------------------
 # Without a key the project talks to the local Stripe stand-in (localstripe) of `make run`.
 LOCALSTRIPE_URL = "http://127.0.0.1:8420"
-STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="sk_test_localstripe")
+# The demo's values are public (they are in this file): with DEBUG off they are refused, since
+# anyone could sign a webhook with the demo secret.
+DEMO_STRIPE_SECRET_KEY, DEMO_STRIPE_WEBHOOK_SECRET = "sk_test_localstripe", "whsec_localstripe_demo"
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default=DEMO_STRIPE_SECRET_KEY)
 STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="pk_test_localstripe")
-STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="whsec_localstripe_demo")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default=DEMO_STRIPE_WEBHOOK_SECRET)
+if not DEBUG:
+    refuse_unsafe_secrets(
+        stripe_secret_key=STRIPE_SECRET_KEY,
+        stripe_webhook_secret=STRIPE_WEBHOOK_SECRET,
+        jwt_signing_key=JWT_SIGNING_KEY,
+        demo_values={DEMO_STRIPE_SECRET_KEY, DEMO_STRIPE_WEBHOOK_SECRET},
+    )
 STRIPE_API_BASE = env.str(
     "STRIPE_API_BASE", default="" if "STRIPE_SECRET_KEY" in env else LOCALSTRIPE_URL
 )

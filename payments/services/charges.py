@@ -142,9 +142,9 @@ def payment_capture(*, order_id, now: datetime) -> Payment:
     """Take the authorised money, as Stripe confirms it. No row is locked while Stripe is asked.
 
     Asking again is safe (one Idempotency-Key per payment, and an intent captured already is
-    read back), so a ledger that already says CAPTURED is confirmed by Stripe, never trusted
-    alone. Raises PaymentCaptureFailed when Stripe refused (nothing was taken) and
-    PaymentUnavailable when nobody knows (Stripe may have captured: ask again later).
+    read back), and a ledger that already says CAPTURED is confirmed by Stripe's own reading of
+    the intent, never trusted alone. Raises PaymentCaptureFailed when Stripe refused (nothing
+    was taken) and PaymentUnavailable when nobody knows (Stripe may have captured: ask again later).
     """
     payment = (
         Payment.objects.filter(order_id=order_id, status__in=(S.AUTHORIZED, S.CAPTURED))
@@ -167,6 +167,11 @@ def payment_capture(*, order_id, now: datetime) -> Payment:
 
 
 def _captured(payment: Payment) -> gateway.Intent:
+    """Stripe's answer for the intent. A ledger that says CAPTURED already is only confirmed by
+    reading the intent (an intent still waiting for 3-D Secure, say, is never "captured" on the
+    strength of our own record); otherwise the capture is asked for."""
+    if payment.status == S.CAPTURED:
+        return gateway.intent_retrieve(payment.stripe_payment_intent_id)
     try:
         return gateway.intent_capture(
             payment.stripe_payment_intent_id,

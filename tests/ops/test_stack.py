@@ -36,6 +36,10 @@ STOP_TIMEOUT_SECONDS = 120
 STEP = "order { id status } errors { code message }"
 
 
+# DEBUG is off in the stack: /metrics answers only with the scrape token.
+STACK_METRICS_TOKEN = "stack-test-metrics-token"
+
+
 class Stack:
     def __init__(self, port: int, stripe_port: int, log: Path):
         self.url = f"http://127.0.0.1:{port}"
@@ -85,7 +89,10 @@ class Stack:
         return events
 
     def metrics(self) -> str:
-        with urllib.request.urlopen(f"{self.url}/metrics", timeout=10) as response:  # noqa: S310
+        request = urllib.request.Request(  # noqa: S310 - a loopback URL we built
+            f"{self.url}/metrics", headers={"Authorization": f"Bearer {STACK_METRICS_TOKEN}"}
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
             return response.read().decode()
 
 
@@ -143,6 +150,7 @@ def running_stack(tmp_path):
         LOCALSTRIPE_PORT=str(stripe_port),
         STRIPE_API_BASE=f"http://127.0.0.1:{stripe_port}",
         STACK_STOP_TIMEOUT="60",
+        METRICS_TOKEN=STACK_METRICS_TOKEN,
     )
     process = subprocess.Popen(
         [sys.executable, "scripts/stack.py"],

@@ -1,5 +1,6 @@
 import pytest
 
+from payments import gateway
 from payments.models import Payment, PaymentStatus, StripeEvent
 from tests.factories import AdminFactory, OrderFactory
 
@@ -26,16 +27,24 @@ def test_the_ledger_is_read_only(admin_client):
 
 
 def test_a_failed_event_can_be_processed_again_from_admin(
-    admin_client, django_capture_on_commit_callbacks
+    admin_client, django_capture_on_commit_callbacks, localstripe
 ):
     order = OrderFactory(status="PENDING_PAYMENT", placed_at=None)
+    intent = gateway.intent_create(
+        amount=order.total,
+        currency="EUR",
+        payment_method_id="pm_card_visa",
+        metadata={},
+        idempotency_key="admin-test-create",
+    )
+    gateway.intent_confirm(intent.id, idempotency_key="admin-test-confirm")  # holds the money
     payment = Payment.objects.create(
         order=order,
         currency="EUR",
         amount=order.total,
-        payment_method_id="pm",
+        payment_method_id="pm_card_visa",
         idempotency_key="k2",
-        stripe_payment_intent_id="pi_admin",
+        stripe_payment_intent_id=intent.id,
     )
     event = StripeEvent.objects.create(
         stripe_id="evt_admin",
@@ -45,7 +54,7 @@ def test_a_failed_event_can_be_processed_again_from_admin(
         payload={
             "data": {
                 "object": {
-                    "id": "pi_admin",
+                    "id": intent.id,
                     "status": "requires_capture",
                     "amount": order.total,
                     "amount_capturable": order.total,
