@@ -18,6 +18,12 @@ class PlatformAdminSite(admin.AdminSite):
     index_title = "Run the business"
     index_template = "console/index.html"
 
+    def has_permission(self, request) -> bool:
+        """Platform staff: the staff flag and the Admin role (the services check the role; the
+        groups narrow what each person may do here)."""
+        user = request.user
+        return bool(user.is_active and user.is_staff and getattr(user, "is_admin", False))
+
     def get_urls(self):
         return [
             path("dashboard/", self.admin_view(self.dashboard_view), name="dashboard"),
