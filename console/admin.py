@@ -7,3 +7,6 @@ from console.orders import OrderAdmin
 from orders.models import Order
 
 admin.site.register(Order, OrderAdmin)
+
+# The managers' console registers its own screens on its own site.
+import console.managers  # noqa: E402, F401

@@ -52,6 +52,10 @@ class RestaurantFilter(admin.SimpleListFilter):
     parameter_name = "restaurant"
     template = "console/autocomplete_filter.html"
 
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        self.scope = model_admin.restaurant_scope(request)
+
     def lookups(self, request, model_admin):
         return ()
 
@@ -71,7 +75,10 @@ class RestaurantFilter(admin.SimpleListFilter):
         selected = None
         if self.value():
             try:
-                selected = Restaurant.objects.filter(pk=uuid.UUID(self.value())).first()
+                shown = Restaurant.objects.filter(pk=uuid.UUID(self.value()))
+                if self.scope is not None:
+                    shown = shown.filter(pk__in=self.scope)
+                selected = shown.first()
             except ValueError:
                 selected = None
         yield {
@@ -248,6 +255,10 @@ class OrderAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    def restaurant_scope(self, request):
+        """Restaurant ids this console shows, or None for all of them."""
+        return None
 
     def has_manage_permission(self, request) -> bool:
         return request.user.has_perm("orders.manage_order")

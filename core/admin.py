@@ -172,6 +172,7 @@ def confirmed_action(*, description: str, permissions=None, form_class=None, sin
                 "next": request.POST.get("_next", ""),
                 "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
             }
+            request.current_app = modeladmin.admin_site.name
             return TemplateResponse(request, "admin/confirm_action.html", context)
 
         action.__name__ = run.__name__
