@@ -36,7 +36,7 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ("email", "full_name", "role", "is_active", "date_joined")
     list_filter = ("role", "is_active", "is_staff")
     search_fields = ("email", "full_name", "phone")
-    readonly_fields = ("date_joined", "last_login", "tokens_valid_after")
+    readonly_fields = ("date_joined", "last_login", "token_version")
     inlines = [AddressInline]
     actions = ["deactivate"]
     fieldsets = (
@@ -46,7 +46,7 @@ class UserAdmin(DjangoUserAdmin):
             "Permissions",
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
         ),
-        ("Activity", {"fields": ("date_joined", "last_login", "tokens_valid_after")}),
+        ("Activity", {"fields": ("date_joined", "last_login", "token_version")}),
     )
     add_fieldsets = (
         (

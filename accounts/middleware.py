@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from accounts.selectors import user_from_access_token
+from accounts.selectors import AccessTokenCheck, access_token_check
 
 
 def bearer_token(authorization: str) -> str | None:
@@ -23,5 +23,18 @@ class BearerTokenMiddleware:
     def __call__(self, request):
         token = bearer_token(request.headers.get("Authorization", ""))
         if token is not None:
-            request.user = SimpleLazyObject(lambda: user_from_access_token(token))
+            request.user = SimpleLazyObject(lambda: _checked(request, token).user)
         return self.get_response(request)
+
+
+def _checked(request, token: str) -> AccessTokenCheck:
+    if not hasattr(request, "_access_token_check"):
+        request._access_token_check = access_token_check(token)
+    return request._access_token_check
+
+
+def access_token_expired(request) -> bool:
+    """Whether the request's bearer token was genuine but past its lifetime (once its user has
+    been looked at), so that the app is told to refresh rather than to sign in again."""
+    check = getattr(request, "_access_token_check", None)
+    return check is not None and check.expired

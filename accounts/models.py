@@ -46,8 +46,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="May sign in to the Django admin.")
     date_joined = models.DateTimeField(default=timezone.now)
-    # Access tokens issued before this instant are refused (set on password change).
-    tokens_valid_after = models.DateTimeField(null=True, blank=True)
+    # Carried by every access token; bumping it (password change, deactivation) refuses every
+    # token issued before, at once, even one issued in the same second.
+    token_version = models.PositiveIntegerField(default=0)
 
     objects = UserManager()
 

@@ -28,8 +28,7 @@ class AccessTokenCheck:
 
 def access_token_check(token: str | None) -> AccessTokenCheck:
     """One query: the user, still active, whose session the token belongs to is still open and
-    whose tokens issued at that second are still accepted (a password change refuses older
-    ones)."""
+    whose token version is the token's (a password change or deactivation bumps it)."""
     if not token:
         return AccessTokenCheck(AnonymousUser())
     try:
@@ -38,7 +37,7 @@ def access_token_check(token: str | None) -> AccessTokenCheck:
         return AccessTokenCheck(AnonymousUser(), expired=True)
     except InvalidToken:
         return AccessTokenCheck(AnonymousUser())
-    users = User.objects.filter(pk=claims.user_id, is_active=True)
+    users = User.objects.filter(pk=claims.user_id, is_active=True, token_version=claims.version)
     if claims.session_id is not None:
         # Logout, a refresh token presented twice and a password change revoke the family.
         open_session = RefreshToken.objects.filter(
@@ -47,10 +46,6 @@ def access_token_check(token: str | None) -> AccessTokenCheck:
         users = users.filter(Exists(open_session))
     user = users.first()
     if user is None:
-        return AccessTokenCheck(AnonymousUser())
-    if user.tokens_valid_after and claims.issued_at < user.tokens_valid_after.replace(
-        microsecond=0
-    ):
         return AccessTokenCheck(AnonymousUser())
     return AccessTokenCheck(user, expires_at=claims.expires_at)
 

@@ -14,6 +14,7 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import F
 
 from accounts.errors import InvalidCredentials
 from accounts.models import Address, RefreshToken, Role, User, normalize_email
@@ -21,6 +22,7 @@ from accounts.revocation import user_access_changed_record
 from accounts.tokens import access_token_issue
 from core.errors import NotFound, ValidationFailed
 
+EMAIL_MAX_LENGTH = 254
 PHONE_PATTERN = re.compile(r"^\+?[0-9 ()-]{6,20}$")
 # Checked against when the email is unknown, so a miss costs one argon2 verification like a hit
 # does: response time must not tell which emails have accounts.
@@ -64,6 +66,10 @@ def _validate_password(password: str, *, user: User, field: str = "password") ->
 
 def user_register(*, email: str, password: str, full_name: str, phone: str | None, now) -> User:
     email = normalize_email(email)
+    if len(email) > EMAIL_MAX_LENGTH:  # the column's size, and RFC 5321's
+        raise ValidationFailed(
+            f"An email address is at most {EMAIL_MAX_LENGTH} characters.", field="email"
+        )
     try:
         validate_email(email)
     except ValidationError as error:
@@ -107,7 +113,9 @@ def _session_issue(*, user: User, family: uuid.UUID, now: datetime) -> Session:
         created_at=now,
         expires_at=now + settings.JWT_REFRESH_TOKEN_LIFETIME,
     )
-    access_token, expires_at = access_token_issue(user_id=user.pk, now=now, session_id=family)
+    access_token, expires_at = access_token_issue(
+        user_id=user.pk, version=user.token_version, now=now, session_id=family
+    )
     return Session(user, access_token, expires_at, refresh_token)
 
 
@@ -169,9 +177,8 @@ def user_change_password(
     _validate_password(new_password or "", user=user, field="newPassword")
     with transaction.atomic():
         user.set_password(new_password)
-        # Access tokens carry whole seconds: anything issued before this second is refused.
-        user.tokens_valid_after = now.replace(microsecond=0)
-        user.save(update_fields=["password", "tokens_valid_after"])
+        _token_version_bump(user)
+        user.save(update_fields=["password"])
         RefreshToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
         user_access_changed_record(user_id=user.pk)
         return _session_issue(user=user, family=uuid.uuid4(), now=now)
@@ -186,9 +193,16 @@ def user_deactivate(*, user_id, now: datetime) -> User:
         if user.is_active:
             user.is_active = False
             user.save(update_fields=["is_active"])
+        _token_version_bump(user)
         RefreshToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
         user_access_changed_record(user_id=user.pk)
     return user
+
+
+def _token_version_bump(user: User) -> None:
+    """Refuse, from the commit on, every access token issued to the user before."""
+    User.objects.filter(pk=user.pk).update(token_version=F("token_version") + 1)
+    user.refresh_from_db(fields=["token_version"])
 
 
 def refresh_tokens_purge_expired(*, now: datetime) -> int:

@@ -12,7 +12,7 @@ import jwt
 from django.conf import settings
 
 ALGORITHM = "HS256"
-REQUIRED_CLAIMS = ["exp", "iat", "jti", "sub", "iss"]
+REQUIRED_CLAIMS = ["exp", "iat", "jti", "sub", "iss", "ver"]
 
 
 class InvalidToken(Exception):
@@ -29,17 +29,24 @@ class AccessClaims:
     token_id: str
     issued_at: datetime
     expires_at: datetime
+    # The user's token version when it was issued: a token of an older version is refused.
+    version: int = 0
     # The session (refresh-token family) the token was issued for; None for tokens issued
-    # outside a session, which only expiry and `tokens_valid_after` can end.
+    # outside a session, which only expiry and the token version can end.
     session_id: str | None = None
 
 
 def access_token_issue(
-    *, user_id: uuid.UUID | str, now: datetime, session_id: uuid.UUID | str | None = None
+    *,
+    user_id: uuid.UUID | str,
+    version: int,
+    now: datetime,
+    session_id: uuid.UUID | str | None = None,
 ) -> tuple[str, datetime]:
     expires_at = now + settings.JWT_ACCESS_TOKEN_LIFETIME
     claims = {
         "sub": str(user_id),
+        "ver": version,
         "iat": int(now.timestamp()),
         "exp": int(expires_at.timestamp()),
         "jti": uuid.uuid4().hex,
@@ -66,6 +73,8 @@ def access_token_decode(token: str) -> AccessClaims:
         raise InvalidToken(str(error)) from error
     if claims.get("typ") != "access":
         raise InvalidToken("not an access token")
+    if not isinstance(claims["ver"], int) or isinstance(claims["ver"], bool):
+        raise InvalidToken("malformed token version")
     session_id = claims.get("sid")
     if session_id is not None:
         try:
@@ -77,5 +86,6 @@ def access_token_decode(token: str) -> AccessClaims:
         token_id=claims["jti"],
         issued_at=datetime.fromtimestamp(claims["iat"], tz=UTC),
         expires_at=datetime.fromtimestamp(claims["exp"], tz=UTC),
+        version=claims["ver"],
         session_id=session_id,
     )

@@ -107,7 +107,9 @@ class Benchmark:
         always_open = demo_city_ensure(owner=staff, now=now)[:ROUND_THE_CLOCK]
 
         def token(user) -> str:
-            return access_token_issue(user_id=user.pk, now=timezone.now())[0]
+            return access_token_issue(
+                user_id=user.pk, version=user.token_version, now=timezone.now()
+            )[0]
 
         def customer(email: str, orders: int) -> dict:
             user = customer_with_orders_ensure(

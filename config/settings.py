@@ -223,6 +223,12 @@ GRAPHIQL = env.bool("GRAPHIQL", default=DEBUG)
 GRAPHQL_MAX_DEPTH = env.int("GRAPHQL_MAX_DEPTH", default=12)
 GRAPHQL_MAX_ALIASES = env.int("GRAPHQL_MAX_ALIASES", default=30)
 GRAPHQL_MAX_TOKENS = env.int("GRAPHQL_MAX_TOKENS", default=5000)
+# What one request may cost (graphql_api/core/cost.py): a whole menu with its options is about
+# 1,500, a page of 20 restaurants about 40, a page of 20 orders with lines and events about
+# 300; the review's 30 aliased pages of 100 menus, 4.5 million.
+GRAPHQL_COST_BUDGET_ANONYMOUS = env.int("GRAPHQL_COST_BUDGET_ANONYMOUS", default=5000)
+GRAPHQL_COST_BUDGET_USER = env.int("GRAPHQL_COST_BUDGET_USER", default=10000)
+GRAPHQL_COST_BUDGET_STAFF = env.int("GRAPHQL_COST_BUDGET_STAFF", default=50000)
 # Off in production unless asked for: the schema is public in schema.graphql, but a live
 # introspection endpoint is one more thing an attacker can lean on (cost, probing).
 GRAPHQL_INTROSPECTION = env.bool("GRAPHQL_INTROSPECTION", default=DEBUG)
@@ -242,6 +248,15 @@ METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 # Requests per window per client for the sensitive mutations (login, register, placeOrder...).
 RATE_LIMITS_ENABLED = env.bool("RATE_LIMITS_ENABLED", default=True)
 RATE_LIMIT_AUTH_PER_MINUTE = env.int("RATE_LIMIT_AUTH_PER_MINUTE", default=10)
+# Sign-in (login) attempts per minute: per client IP (high: many people share a NAT) and per
+# account (the normalised email); after SIGN_IN_LOCKOUT_AFTER_FAILURES failures for an account it
+# is refused for SIGN_IN_LOCKOUT_SECONDS (counted from the first failure), known or not.
+RATE_LIMIT_SIGN_IN_PER_IP = env.int("RATE_LIMIT_SIGN_IN_PER_IP", default=30)
+RATE_LIMIT_SIGN_IN_PER_ACCOUNT = env.int("RATE_LIMIT_SIGN_IN_PER_ACCOUNT", default=10)
+SIGN_IN_LOCKOUT_AFTER_FAILURES = env.int("SIGN_IN_LOCKOUT_AFTER_FAILURES", default=10)
+SIGN_IN_LOCKOUT_SECONDS = env.int("SIGN_IN_LOCKOUT_SECONDS", default=900)
+# Per signed-in user and minute: mutations that call Stripe or send messages.
+RATE_LIMIT_PAYMENT_CALLS_PER_MINUTE = env.int("RATE_LIMIT_PAYMENT_CALLS_PER_MINUTE", default=10)
 # The most support staff (without "refund any amount") refund of one order, in minor units.
 SUPPORT_REFUND_LIMIT = env.int("SUPPORT_REFUND_LIMIT", default=5000)
 # Checkout attempts per customer per minute (repeats of one idempotency key count too).

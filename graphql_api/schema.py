@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from strawberry import relay
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
     MaskErrors,
     MaxAliasesLimiter,
@@ -22,9 +23,12 @@ from strawberry_django.optimizer import DjangoOptimizerExtension
 
 from graphql_api.accounts.mutations import AccountsMutation
 from graphql_api.accounts.queries import AccountsQuery
+from graphql_api.core.cost import QueryCostLimiter
+from graphql_api.core.limits import OneSignInPerRequest
 from graphql_api.core.masking import UNEXPECTED_ERROR_MESSAGE, is_unexpected
 from graphql_api.core.metrics import GraphQLMetrics
 from graphql_api.core.plain import PlainDataExecutionContext
+from graphql_api.core.text_guard import RefuseNulCharacters
 from graphql_api.delivery.mutations import DeliveryMutation
 from graphql_api.delivery.queries import DeliveryQuery
 from graphql_api.notifications.mutations import NotificationsMutation
@@ -86,6 +90,9 @@ def _extensions() -> list:
         lambda: QueryDepthLimiter(max_depth=settings.GRAPHQL_MAX_DEPTH),
         lambda: MaxAliasesLimiter(max_alias_count=settings.GRAPHQL_MAX_ALIASES),
         lambda: MaxTokensLimiter(max_token_count=settings.GRAPHQL_MAX_TOKENS),
+        RefuseNulCharacters,
+        QueryCostLimiter,
+        lambda: AddValidationRules([OneSignInPerRequest]),
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),
         lambda: MaskErrors(should_mask_error=is_unexpected, error_message=UNEXPECTED_ERROR_MESSAGE),

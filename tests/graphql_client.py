@@ -27,7 +27,9 @@ class GraphQLClient:
 
         from accounts.tokens import access_token_issue
 
-        token, _ = access_token_issue(user_id=user.pk, now=timezone.now())
+        token, _ = access_token_issue(
+            user_id=user.pk, version=user.token_version, now=timezone.now()
+        )
         return self.authenticate(token)
 
     def execute(

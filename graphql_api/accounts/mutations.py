@@ -9,7 +9,7 @@ from accounts import services
 from graphql_api.accounts.types import AddressType, UserType
 from graphql_api.core.context import require_user
 from graphql_api.core.errors import UserError, mutation
-from graphql_api.core.limits import rate_limit_request
+from graphql_api.core.limits import rate_limit_request, sign_in_attempt
 from graphql_api.core.relay_ids import decode_id
 
 
@@ -129,10 +129,10 @@ class AccountsMutation:
 
     @mutation(description="Sign in with email and password.")
     def login(self, info: Info, input: LoginInput) -> AuthPayload:
-        _auth_limit(info, "login", input.email)
-        session = services.session_start(
-            email=input.email, password=input.password, now=timezone.now()
-        )
+        with sign_in_attempt(info, input.email):
+            session = services.session_start(
+                email=input.email, password=input.password, now=timezone.now()
+            )
         return AuthPayload.from_session(session)
 
     @mutation(description="Trade a refresh token for a new pair; the old one ends.")

@@ -3,6 +3,8 @@
 from django.contrib.auth.models import AnonymousUser
 from strawberry.types import Info
 
+from accounts.errors import TokenExpired
+from accounts.middleware import access_token_expired
 from accounts.models import User
 from core.errors import NotAuthenticated
 
@@ -20,5 +22,13 @@ def require_user(info: Info) -> User:
     """The signed-in user, or NotAuthenticated (turned into a typed error by the caller)."""
     user = current_user(info)
     if not user.is_authenticated:
+        if _token_expired(info):
+            raise TokenExpired()
         raise NotAuthenticated("Sign in to do this.")
     return user
+
+
+def _token_expired(info: Info) -> bool:
+    context = info.context
+    request = context.get("request") if isinstance(context, dict) else context.request
+    return request is not None and access_token_expired(request)

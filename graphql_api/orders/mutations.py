@@ -8,7 +8,7 @@ from strawberry.types import Info
 
 from graphql_api.core.context import require_user
 from graphql_api.core.errors import UserError, mutation
-from graphql_api.core.limits import rate_limit
+from graphql_api.core.limits import rate_limit, user_within_limit
 from graphql_api.core.relay_ids import decode_id, order_id_or_raise
 from graphql_api.orders.inputs import (
     AcceptOrderInput,
@@ -72,7 +72,7 @@ class OrdersMutation:
     def cancel_order(self, info: Info, input: CancelOrderInput) -> OrderPayload:
         order = order_cancel(
             order_id=order_id_or_raise(input.order_id),
-            actor=require_user(info),
+            actor=user_within_limit(info, "cancel_order"),
             reason=input.reason,
             now=timezone.now(),
         )
@@ -85,7 +85,7 @@ class OrdersMutation:
     def accept_order(self, info: Info, input: AcceptOrderInput) -> OrderPayload:
         acceptance = order_accept(
             order_id=order_id_or_raise(input.order_id),
-            actor=require_user(info),
+            actor=user_within_limit(info, "accept_order"),
             preparation_minutes=input.preparation_minutes,
             now=timezone.now(),
         )
@@ -98,7 +98,7 @@ class OrdersMutation:
     def reject_order(self, info: Info, input: RejectOrderInput) -> OrderPayload:
         order = order_reject(
             order_id=order_id_or_raise(input.order_id),
-            actor=require_user(info),
+            actor=user_within_limit(info, "reject_order"),
             reason=input.reason,
             now=timezone.now(),
         )

@@ -5,8 +5,8 @@ from django.utils import timezone
 from strawberry import relay
 from strawberry.types import Info
 
-from graphql_api.core.context import require_user
 from graphql_api.core.errors import UserError, mutation
+from graphql_api.core.limits import user_within_limit
 from graphql_api.core.relay_ids import order_id_or_raise
 from graphql_api.core.types import Money
 from graphql_api.orders.types import OrderType
@@ -52,9 +52,8 @@ class PaymentsMutation:
     @mutation(description="After the card's own authentication: settle the payment.")
     def confirm_payment(self, info: Info, input: ConfirmPaymentInput) -> ConfirmPaymentPayload:
         order_id = order_id_or_raise(input.order_id)
-        result = order_payment_confirm(
-            order_id=order_id, actor=require_user(info), now=timezone.now()
-        )
+        actor = user_within_limit(info, "confirm_payment")
+        result = order_payment_confirm(order_id=order_id, actor=actor, now=timezone.now())
         payment, errors = payment_payload(result)
         return ConfirmPaymentPayload(order=order_by_id(order_id), payment=payment, errors=errors)
 
@@ -63,7 +62,7 @@ class PaymentsMutation:
         order_id = order_id_or_raise(input.order_id)
         refund = order_refund(
             order_id=order_id,
-            actor=require_user(info),
+            actor=user_within_limit(info, "refund_order"),
             amount=input.amount,
             reason=input.reason,
             idempotency_key=input.idempotency_key,

@@ -41,7 +41,9 @@ def global_id(type_name: str, pk) -> str:
 
 def token_of(user, *, now=None) -> str:
     """An access token outside any session (no `sid`): what the older tests use."""
-    return access_token_issue(user_id=user.pk, now=now or timezone.now())[0]
+    return access_token_issue(
+        user_id=user.pk, version=user.token_version, now=now or timezone.now()
+    )[0]
 
 
 def sign_in(server, user) -> dict:

@@ -233,4 +233,4 @@ def client_token(user) -> str:
 
     from accounts.tokens import access_token_issue
 
-    return access_token_issue(user_id=user.pk, now=timezone.now())[0]
+    return access_token_issue(user_id=user.pk, version=user.token_version, now=timezone.now())[0]

@@ -59,7 +59,7 @@ def servers(django_db_setup, django_db_blocker):
 
 
 def token_of(user) -> str:
-    return access_token_issue(user_id=user.pk, now=timezone.now())[0]
+    return access_token_issue(user_id=user.pk, version=user.token_version, now=timezone.now())[0]
 
 
 def global_id(type_name: str, pk) -> str:
