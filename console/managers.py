@@ -7,7 +7,6 @@ key offers only their rows, and the services check membership again on every wri
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.forms import AuthenticationForm
 
 from accounts.models import User, normalize_email
 from console.orders import OrderAdmin, RestaurantFilter
@@ -25,20 +24,6 @@ from restaurants.admin import (
 )
 from restaurants.models import MenuCategory, MenuItem, OptionGroup, Restaurant, RestaurantStaff
 from restaurants.services_edits import OWNER_FIELDS
-
-
-class ManagerLoginForm(AuthenticationForm):
-    """Any active account that owns or manages a restaurant (no staff flag needed)."""
-
-    def confirm_login_allowed(self, user):
-        super().confirm_login_allowed(user)
-        if not RestaurantStaff.objects.filter(user_id=user.pk, role__in=MANAGING_ROLES).exists():
-            raise forms.ValidationError(
-                "This console is for restaurants' owners and managers.", code="not_a_manager"
-            )
-
-
-manager_site.login_form = ManagerLoginForm
 
 
 def managed_restaurant_ids(request):

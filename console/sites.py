@@ -7,9 +7,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from console.dashboard import dashboard_figures
-from restaurants.models import RestaurantStaff, StaffRole
-
-MANAGING_ROLES = (StaffRole.OWNER, StaffRole.MANAGER)
+from console.login import MANAGING_ROLES, ManagerLoginForm, PlatformLoginForm
+from restaurants.models import RestaurantStaff
 
 
 class PlatformAdminSite(admin.AdminSite):
@@ -17,6 +16,7 @@ class PlatformAdminSite(admin.AdminSite):
     site_title = "Platform admin"
     index_title = "Run the business"
     index_template = "console/index.html"
+    login_form = PlatformLoginForm
 
     def has_permission(self, request) -> bool:
         """Platform staff: the staff flag and the Admin role (the services check the role; the
@@ -50,6 +50,7 @@ class ManagerSite(admin.AdminSite):
     site_header = "Food delivery — restaurant console"
     site_title = "Restaurant console"
     index_title = "Your restaurants"
+    login_form = ManagerLoginForm
 
     def has_permission(self, request) -> bool:
         user = request.user
