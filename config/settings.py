@@ -223,6 +223,9 @@ GRAPHIQL = env.bool("GRAPHIQL", default=DEBUG)
 GRAPHQL_MAX_DEPTH = env.int("GRAPHQL_MAX_DEPTH", default=12)
 GRAPHQL_MAX_ALIASES = env.int("GRAPHQL_MAX_ALIASES", default=30)
 GRAPHQL_MAX_TOKENS = env.int("GRAPHQL_MAX_TOKENS", default=5000)
+# The longest list any argument may carry (cart lines, opening-hour spans, ids): checked before
+# the values are coerced, so a huge list costs nothing to refuse.
+GRAPHQL_MAX_INPUT_LIST_LENGTH = env.int("GRAPHQL_MAX_INPUT_LIST_LENGTH", default=200)
 # What one request may cost (graphql_api/core/cost.py): a whole menu with its options is about
 # 1,500, a page of 20 restaurants about 40, a page of 20 orders with lines and events about
 # 300; the review's 30 aliased pages of 100 menus, 4.5 million.

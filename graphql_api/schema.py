@@ -24,11 +24,11 @@ from strawberry_django.optimizer import DjangoOptimizerExtension
 from graphql_api.accounts.mutations import AccountsMutation
 from graphql_api.accounts.queries import AccountsQuery
 from graphql_api.core.cost import QueryCostLimiter
+from graphql_api.core.input_guard import InputGuard
 from graphql_api.core.limits import OneSignInPerRequest
 from graphql_api.core.masking import UNEXPECTED_ERROR_MESSAGE, is_unexpected
 from graphql_api.core.metrics import GraphQLMetrics
 from graphql_api.core.plain import PlainDataExecutionContext
-from graphql_api.core.text_guard import RefuseNulCharacters
 from graphql_api.delivery.mutations import DeliveryMutation
 from graphql_api.delivery.queries import DeliveryQuery
 from graphql_api.notifications.mutations import NotificationsMutation
@@ -90,7 +90,7 @@ def _extensions() -> list:
         lambda: QueryDepthLimiter(max_depth=settings.GRAPHQL_MAX_DEPTH),
         lambda: MaxAliasesLimiter(max_alias_count=settings.GRAPHQL_MAX_ALIASES),
         lambda: MaxTokensLimiter(max_token_count=settings.GRAPHQL_MAX_TOKENS),
-        RefuseNulCharacters,
+        InputGuard,
         QueryCostLimiter,
         lambda: AddValidationRules([OneSignInPerRequest]),
         lambda: ParserCache(maxsize=512),

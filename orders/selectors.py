@@ -17,6 +17,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncDate
 
 from accounts.models import User
+from core.dates import date_in_window
 from core.errors import Forbidden, ValidationFailed
 from orders.models import ActorRole, Order, OrderStatus
 from orders.transitions import CARD_CAPTURED_STATUSES
@@ -189,6 +190,8 @@ def restaurant_stats_for(*, user, restaurant_id, start: date, end: date) -> Rest
         raise RestaurantNotFound(field="restaurantId")
     if not user_may_see_restaurant_orders(user, restaurant.pk):
         raise Forbidden("Only the restaurant's staff see its figures.", field="restaurantId")
+    date_in_window(start, field="from")
+    date_in_window(end, field="to")
     if end < start:
         raise ValidationFailed("The period ends before it starts.", field="to")
     if (end - start).days >= STATS_MAX_DAYS:

@@ -8,6 +8,7 @@ from django.db.models import Max
 
 from accounts.models import User
 from accounts.revocation import user_access_changed_record
+from core.dates import datetime_in_window
 from core.errors import ValidationFailed
 from restaurants.errors import NotRestaurantStaff, RestaurantNotFound
 from restaurants.menu import menu_cache_invalidate
@@ -156,8 +157,19 @@ def option_check(*, name: str, price_delta: int) -> None:
     _price(price_delta, "priceDelta")
 
 
+MAX_DIETARY_TAGS, MAX_DIETARY_TAG_LENGTH = 20, 30
+
+
 def _tags(tags: list[str] | None) -> list[str]:
-    return sorted({tag.strip().lower() for tag in tags or [] if tag.strip()})[:20]
+    """Tags are served in every public menu: a few short words ("vegan", "gluten-free")."""
+    cleaned = sorted({tag.strip().lower() for tag in tags or [] if tag.strip()})
+    if len(cleaned) > MAX_DIETARY_TAGS:
+        raise ValidationFailed(f"At most {MAX_DIETARY_TAGS} dietary tags.", field="dietaryTags")
+    if any(len(tag) > MAX_DIETARY_TAG_LENGTH for tag in cleaned):
+        raise ValidationFailed(
+            f"A dietary tag is at most {MAX_DIETARY_TAG_LENGTH} characters.", field="dietaryTags"
+        )
+    return cleaned
 
 
 def menu_item_update(
@@ -345,5 +357,8 @@ def closure_add(
 def closure_check(*, starts_at: datetime, ends_at: datetime | None) -> None:
     if starts_at is None:
         raise ValidationFailed("A closure has a start.", field="startsAt")
+    datetime_in_window(starts_at, field="startsAt")
+    if ends_at is not None:
+        datetime_in_window(ends_at, field="endsAt")
     if ends_at is not None and ends_at <= starts_at:
         raise ValidationFailed("A closure ends after it starts.", field="endsAt")

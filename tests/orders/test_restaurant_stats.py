@@ -127,7 +127,14 @@ def test_other_restaurants_staff_are_refused(gql, restaurant):
 
 
 @pytest.mark.parametrize(
-    ("start", "end"), [("2026-07-02", "2026-07-01"), ("2025-01-01", "2026-07-01")]
+    ("start", "end"),
+    [
+        ("2026-07-02", "2026-07-01"),
+        ("2025-01-01", "2026-07-01"),
+        ("9999-12-30", "9999-12-31"),  # was an unexpected error: out of PostgreSQL's range
+        ("0001-01-01", "0001-01-02"),
+    ],
+    ids=["reversed", "too-long", "year-9999", "year-1"],
 )
 def test_periods_must_be_ordered_and_bounded(gql, restaurant, start, end):
     gql.login_as(RestaurantStaffFactory(restaurant=restaurant).user)

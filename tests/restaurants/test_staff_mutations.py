@@ -90,7 +90,14 @@ def test_staff_add_dishes_to_their_menu(gql, kitchen):
 
 @pytest.mark.parametrize(
     ("change", "field"),
-    [({"price": -1}, "price"), ({"name": "  "}, "name"), ({"price": 10**8}, "price")],
+    [
+        ({"price": -1}, "price"),
+        ({"name": "  "}, "name"),
+        ({"price": 10**8}, "price"),
+        ({"dietaryTags": [f"tag{n}" for n in range(21)]}, "dietaryTags"),
+        ({"dietaryTags": ["x" * 100_000]}, "dietaryTags"),
+    ],
+    ids=["negative-price", "blank-name", "huge-price", "too-many-tags", "huge-tag"],
 )
 def test_invalid_menu_items_are_refused_on_their_field(gql, kitchen, change, field):
     restaurant, staff, item = kitchen
@@ -276,3 +283,28 @@ def test_a_week_of_more_than_28_spans_is_refused(gql, kitchen):
     )
 
     assert result["setOpeningHours"]["errors"] == [{"code": "VALIDATION", "field": "hours"}]
+
+
+@pytest.mark.parametrize(
+    ("starts_at", "field"),
+    [("0001-01-01T00:00:00+05:00", "startsAt"), ("9999-12-31T23:00:00-05:00", "startsAt")],
+    ids=["year-1-ahead-of-utc", "year-9999-behind-utc"],
+)
+def test_closures_out_of_the_date_window_are_refused_and_restaurants_stay_readable(
+    gql, kitchen, starts_at, field
+):
+    """Such a closure once stored a timestamp PostgreSQL could not read back, and from then on
+    the public restaurants list failed for everyone."""
+    restaurant, staff, _ = kitchen
+    gql.login_as(staff)
+
+    result = gql.data(
+        """mutation($input: AddClosureInput!) { addClosure(input: $input) {
+          restaurant { isOpen } errors { code field } } }""",
+        {"input": {"restaurantId": gid("Restaurant", restaurant), "startsAt": starts_at}},
+    )
+
+    assert result["addClosure"]["errors"] == [{"code": "VALIDATION", "field": field}]
+    assert not restaurant.closures.exists()
+    gql.authenticate(None)
+    assert gql.data("{ restaurants(first: 5) { totalCount } }")["restaurants"]["totalCount"] >= 1
