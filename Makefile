@@ -29,9 +29,9 @@ run: install
 	  $(BIN)/python manage.py localstripe --port 8420 \
 	    --webhook-url http://$(HOST):$(PORT)/webhooks/stripe/ & stripe_pid=$$!; \
 	  trap 'kill $$stripe_pid 2>/dev/null' EXIT INT TERM; \
-	  $(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT); \
+	  $(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --no-proxy-headers; \
 	else \
-	  $(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT); \
+	  $(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --no-proxy-headers; \
 	fi
 
 ## make stack: the production shape on this machine, no containers: gunicorn with two uvicorn

@@ -132,8 +132,7 @@ def _registry() -> CollectorRegistry:
 
 def metrics_view(request):
     expected = settings.METRICS_TOKEN
-    if not expected and not settings.DEBUG:
-        # Production never serves its internals (operation names, queue sizes) to anyone.
+    if not expected and not settings.METRICS_WITHOUT_TOKEN:
         message = "metrics are off: set METRICS_TOKEN to scrape them"
         return HttpResponse(message, status=404, content_type="text/plain")
     if expected and not constant_time_compare(

@@ -31,6 +31,9 @@ if not DEBUG and (
         "DEBUG is off: set SECRET_KEY to a random value of at least 50 characters."
     )
 
+# Django's error pages and reports hide credentials inside service URLs too.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "config.error_reports.CredentialsFilter"
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -247,6 +250,9 @@ GRAPHQL_METRICS_OPERATIONS = frozenset(env.list("GRAPHQL_METRICS_OPERATIONS", de
 
 # When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>` (Prometheus scrape).
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# Without a token, /metrics answers only where this is on (the demo); production serves its
+# internals (operation names, queue sizes) to nobody without the token.
+METRICS_WITHOUT_TOKEN = env.bool("METRICS_WITHOUT_TOKEN", default=DEBUG)
 
 # Requests per window per client for the sensitive mutations (login, register, placeOrder...).
 RATE_LIMITS_ENABLED = env.bool("RATE_LIMITS_ENABLED", default=True)
@@ -264,8 +270,8 @@ RATE_LIMIT_PAYMENT_CALLS_PER_MINUTE = env.int("RATE_LIMIT_PAYMENT_CALLS_PER_MINU
 SUPPORT_REFUND_LIMIT = env.int("SUPPORT_REFUND_LIMIT", default=5000)
 # Checkout attempts per customer per minute (repeats of one idempotency key count too).
 RATE_LIMIT_PLACE_ORDER_PER_MINUTE = env.int("RATE_LIMIT_PLACE_ORDER_PER_MINUTE", default=10)
-# Only behind a proxy that sets X-Forwarded-For itself; otherwise clients could forge it.
-TRUST_X_FORWARDED_FOR = env.bool("TRUST_X_FORWARDED_FOR", default=False)
+# Which client a request came from (the rate limits' key) is the web server's to decide:
+# TRUST_X_FORWARDED_FOR and FORWARDED_ALLOW_IPS are read by deploy/gunicorn.conf.py.
 
 # --- Celery ------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")

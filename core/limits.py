@@ -14,12 +14,10 @@ from core.errors import RateLimited
 
 
 def request_ip(request) -> str:
-    """The client's address. Behind a load balancer the client is the first hop it recorded;
-    trusted only when told (TRUST_X_FORWARDED_FOR)."""
-    if settings.TRUST_X_FORWARDED_FOR:
-        forwarded = request.headers.get("X-Forwarded-For", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
+    """The address the server resolved for the client. The server alone reads X-Forwarded-For,
+    and only from the proxies it trusts (TRUST_X_FORWARDED_FOR with FORWARDED_ALLOW_IPS, in
+    deploy/gunicorn.conf.py), taking the nearest address they did not add themselves; the
+    header's first entry is whatever the client wrote, so it is never read here."""
     return request.META.get("REMOTE_ADDR", "unknown")
 
 

@@ -36,8 +36,18 @@ logconfig_dict["loggers"]["gunicorn.error"] = {
     "level": log_level,
     "propagate": False,
 }
-# Only the proxy in front may say which scheme and client a request came with.
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Only the proxies in front may say which client a request came from (the rate limits key on
+# it), and only when TRUST_X_FORWARDED_FOR says there are such proxies: otherwise nobody is
+# trusted, not even loopback (uvicorn's default), so no client can choose its own address.
+TRUST_X_FORWARDED_FOR = os.environ.get("TRUST_X_FORWARDED_FOR", "false").lower() in (
+    "1",
+    "true",
+    "yes",
+    "on",
+)
+forwarded_allow_ips = (
+    os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1") if TRUST_X_FORWARDED_FOR else ""
+)
 # gunicorn 27 listens on a control socket in $HOME by default: one per machine, which two
 # stacks side by side would fight over; nothing here uses it.
 control_socket_disable = True

@@ -21,6 +21,8 @@ class OrderStatus(models.TextChoices):
 class ActorRole(models.TextChoices):
     CUSTOMER = "CUSTOMER", "Customer"
     RESTAURANT_STAFF = "RESTAURANT_STAFF", "Restaurant staff"
+    # Owners and managers, who also hold RESTAURANT_STAFF: the moves that give money back.
+    RESTAURANT_MANAGER = "RESTAURANT_MANAGER", "Restaurant owner or manager"
     DRIVER = "DRIVER", "Driver"
     ADMIN = "ADMIN", "Admin"
     SYSTEM = "SYSTEM", "System"

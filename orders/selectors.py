@@ -22,13 +22,14 @@ from core.errors import Forbidden, ValidationFailed
 from orders.models import ActorRole, Order, OrderStatus
 from orders.transitions import CARD_CAPTURED_STATUSES
 from restaurants.errors import RestaurantNotFound
-from restaurants.models import Restaurant
+from restaurants.models import Restaurant, StaffRole
 from restaurants.selectors import restaurant_ids_staffed_by, user_is_restaurant_staff
 
 # When a user holds several roles on an order, the event records the most specific one.
 ROLE_PRECEDENCE = (
     ActorRole.CUSTOMER,
     ActorRole.RESTAURANT_STAFF,
+    ActorRole.RESTAURANT_MANAGER,
     ActorRole.DRIVER,
     ActorRole.ADMIN,
     ActorRole.SYSTEM,
@@ -46,8 +47,15 @@ def actor_roles_for_order(order: Order, user: User | None) -> set[str]:
         roles.add(ActorRole.ADMIN)
     if order.customer_id == user.pk:
         roles.add(ActorRole.CUSTOMER)
-    if restaurant_ids_staffed_by(user).filter(restaurant_id=order.restaurant_id).exists():
+    staff_roles = set(
+        restaurant_ids_staffed_by(user)
+        .filter(restaurant_id=order.restaurant_id)
+        .values_list("role", flat=True)
+    )
+    if staff_roles:
         roles.add(ActorRole.RESTAURANT_STAFF)
+    if staff_roles & {StaffRole.OWNER, StaffRole.MANAGER}:
+        roles.add(ActorRole.RESTAURANT_MANAGER)
     # The delivery app (above this one) owns the Delivery rows; the relation is enough here.
     if Order.objects.filter(pk=order.pk, delivery__driver_id=user.pk).exists():
         roles.add(ActorRole.DRIVER)

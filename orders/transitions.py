@@ -23,9 +23,10 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     (S.PLACED, S.REJECTED): frozenset({R.RESTAURANT_STAFF, R.ADMIN}),
     (S.PLACED, S.CANCELLED): frozenset({R.CUSTOMER, R.RESTAURANT_STAFF, R.ADMIN, R.SYSTEM}),
     (S.ACCEPTED, S.READY_FOR_PICKUP): frozenset({R.RESTAURANT_STAFF, R.ADMIN}),
-    (S.ACCEPTED, S.CANCELLED): frozenset({R.RESTAURANT_STAFF, R.ADMIN}),
+    # Cancelling once the card is captured refunds it all: the same people as refundOrder.
+    (S.ACCEPTED, S.CANCELLED): frozenset({R.RESTAURANT_MANAGER, R.ADMIN}),
     (S.READY_FOR_PICKUP, S.PICKED_UP): frozenset({R.DRIVER, R.ADMIN}),
-    (S.READY_FOR_PICKUP, S.CANCELLED): frozenset({R.RESTAURANT_STAFF, R.ADMIN}),
+    (S.READY_FOR_PICKUP, S.CANCELLED): frozenset({R.RESTAURANT_MANAGER, R.ADMIN}),
     (S.PICKED_UP, S.DELIVERED): frozenset({R.DRIVER, R.ADMIN}),
     (S.PICKED_UP, S.CANCELLED): frozenset({R.ADMIN}),
 }

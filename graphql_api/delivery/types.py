@@ -28,12 +28,18 @@ class DriverStatus:
         )
 
 
+# Decimal places an offer's drop-off point keeps: 0.01 degree is about 1 km. Every driver offered
+# the delivery (those who decline too) sees this; the exact point is on the order, which only the
+# driver who accepted it can read.
+DROPOFF_AREA_DECIMALS = 2
+
+
 @strawberry.type(description="Where the food goes: enough to decide, not who lives there.")
 class DropoffArea:
     city: str
     postal_code: str
-    latitude: float
-    longitude: float
+    latitude: float = strawberry.field(description="Rounded to about 1 km.")
+    longitude: float = strawberry.field(description="Rounded to about 1 km.")
 
 
 @strawberry.type(name="DeliveryOffer", description="A delivery offered to the signed-in driver.")
@@ -66,8 +72,8 @@ class DeliveryOfferType:
             dropoff=DropoffArea(
                 city=snapshot.get("city", ""),
                 postal_code=snapshot.get("postalCode", ""),
-                latitude=float(order.delivery_latitude),
-                longitude=float(order.delivery_longitude),
+                latitude=round(float(order.delivery_latitude), DROPOFF_AREA_DECIMALS),
+                longitude=round(float(order.delivery_longitude), DROPOFF_AREA_DECIMALS),
             ),
             distance_km=None if offer.distance_m is None else offer.distance_m / 1000,
             trip_km=round(
@@ -77,7 +83,7 @@ class DeliveryOfferType:
                     order.delivery_latitude,
                     order.delivery_longitude,
                 ),
-                2,
+                1,
             ),
             tip=money(order.tip, order.currency),
             offered_at=offer.offered_at,

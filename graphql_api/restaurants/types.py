@@ -89,4 +89,18 @@ class RestaurantType(relay.Node):
 
     @classmethod
     def get_queryset(cls, queryset, info, **kwargs):
+        # The catalogue shows active restaurants only; an order names its restaurant whatever
+        # became of it since, or a customer's history would break.
+        if _parent_type_name(info) in RESTAURANT_NAMED_BY:
+            return queryset
         return queryset.filter(PUBLIC_RESTAURANT)
+
+
+# Types whose `restaurant` field names the restaurant of a past fact (an order), active or not.
+RESTAURANT_NAMED_BY = frozenset({"Order"})
+
+
+def _parent_type_name(info) -> str | None:
+    raw = getattr(info, "_raw_info", info)
+    parent = getattr(raw, "parent_type", None)
+    return getattr(parent, "name", None)

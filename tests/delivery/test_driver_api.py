@@ -1,5 +1,7 @@
 """The driver's API and the dispatch views, through the real GraphQL endpoint."""
 
+from decimal import Decimal
+
 import pytest
 from django.utils import timezone
 from strawberry import relay
@@ -141,7 +143,12 @@ def test_signed_out_caller_is_told_to_sign_in(gql):
 
 def test_driver_sees_what_they_need_to_decide_but_not_the_order(gql):
     driver = driver_at(1)
-    order = accepted_order(tip=300, total=3050)
+    order = accepted_order(
+        tip=300,
+        total=3050,
+        delivery_latitude=Decimal("38.716812"),
+        delivery_longitude=Decimal("-9.139127"),
+    )
     offered(order)
     gql.login_as(driver)
 
@@ -156,6 +163,11 @@ def test_driver_sees_what_they_need_to_decide_but_not_the_order(gql):
     assert offer["pickupAddress"]["city"] == "Lisbon"
     assert offer["distanceKm"] == pytest.approx(1.0, abs=0.05)
     assert offer["tip"] == {"amount": 300, "currency": "EUR"}
+    # The drop-off is an area (about 1 km): not the customer's door, before anyone accepts.
+    exact = (float(order.delivery_latitude), float(order.delivery_longitude))
+    shown = (offer["dropoff"]["latitude"], offer["dropoff"]["longitude"])
+    assert shown == (round(exact[0], 2), round(exact[1], 2))
+    assert shown != exact
     assert hidden.data["order"] is None
     assert hidden.errors[0]["extensions"]["code"] == "NOT_FOUND"
 

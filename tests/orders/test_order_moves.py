@@ -5,6 +5,7 @@ import base64
 import pytest
 
 from orders.models import OrderEvent, OrderStatus
+from restaurants.models import StaffRole
 from tests.factories import (
     AdminFactory,
     CustomerFactory,
@@ -148,18 +149,33 @@ def test_customers_cannot_do_the_kitchens_moves(gql):
     assert payload["errors"][0]["code"] == "INVALID_TRANSITION"
 
 
-def test_staff_and_admins_cancel_after_acceptance(gql):
+@pytest.mark.parametrize("status", [OrderStatus.ACCEPTED, OrderStatus.READY_FOR_PICKUP])
+def test_plain_staff_cannot_cancel_a_captured_order_which_would_refund_it(gql, status):
+    """Cancelling once the card is captured refunds everything: the same people as
+    refundOrder (owners, managers, admins), not any member of the kitchen."""
+    order = OrderFactory(status=status)
+    staff = RestaurantStaffFactory(restaurant=order.restaurant, role=StaffRole.STAFF).user
+
+    payload = move(gql, CANCEL, "cancelOrder", staff, orderId=global_id("Order", order.pk))
+
+    assert payload["errors"][0]["code"] == "INVALID_TRANSITION"
+    order.refresh_from_db()
+    assert order.status == status
+
+
+@pytest.mark.parametrize("role", [StaffRole.OWNER, StaffRole.MANAGER])
+def test_owners_managers_and_admins_cancel_after_acceptance(gql, role):
     accepted = OrderFactory(status=OrderStatus.ACCEPTED)
     ready = OrderFactory(status=OrderStatus.READY_FOR_PICKUP)
+    manager = RestaurantStaffFactory(restaurant=accepted.restaurant, role=role).user
 
-    by_staff = move(
-        gql, CANCEL, "cancelOrder", staff_of(accepted), orderId=global_id("Order", accepted.pk)
-    )
+    by_manager = move(gql, CANCEL, "cancelOrder", manager, orderId=global_id("Order", accepted.pk))
     by_admin = move(
         gql, CANCEL, "cancelOrder", AdminFactory(), orderId=global_id("Order", ready.pk)
     )
 
-    assert by_staff["order"]["status"] == by_admin["order"]["status"] == "CANCELLED"
+    assert by_manager["order"]["status"] == by_admin["order"]["status"] == "CANCELLED"
+    assert by_manager["order"]["events"][-1]["actorRole"] == "RESTAURANT_MANAGER"
     assert by_admin["order"]["events"][-1]["actorRole"] == "ADMIN"
 
 

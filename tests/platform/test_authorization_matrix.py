@@ -1,0 +1,558 @@
+"""Who may do what: every query and mutation of the schema × every kind of caller, in one table.
+
+Each row names the callers that reach the protected object (read it, or change it); every other
+caller must be refused with a typed error or see nothing of it, and change nothing. A row is
+missing for an operation of the schema: the test fails, so a new operation cannot ship without
+its row. Subscriptions have their rows too (test_subscription_matrix, over real sockets).
+
+Callers: anonymous; customers A (owns the orders) and B; the owner, manager and staff of
+restaurant 1 (the orders' restaurant) and of restaurant 2; the driver offered order W, the
+driver assigned to orders R and P, another driver; an admin.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+from strawberry import relay
+
+from accounts.services import session_start
+from delivery.models import Delivery, DeliveryStatus
+from delivery.services.dispatch import delivery_dispatch
+from graphql_api.schema import schema
+from notifications.models import Notification
+from orders.models import Order, OrderStatus
+from orders.services.acceptance import order_accept
+from restaurants.models import MenuItem, Option, OptionGroup, StaffRole
+from tests.delivery.dispatch_helpers import driver_at
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    AdminFactory,
+    CustomerFactory,
+    DriverFactory,
+    OrderFactory,
+    RestaurantStaffFactory,
+)
+from tests.graphql_client import GraphQLClient
+from tests.live_servers import graphql_socket, live_servers
+from tests.orders.checkout_helpers import PLACE_ORDER, a_menu, checkout_input, line
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("localstripe")]
+
+CALLERS = (
+    "anonymous",
+    "customer_a",
+    "customer_b",
+    "owner_1",
+    "manager_1",
+    "staff_1",
+    "owner_2",
+    "manager_2",
+    "staff_2",
+    "driver_offered",
+    "driver_assigned",
+    "driver_other",
+    "admin",
+)
+SIGNED_IN = frozenset(CALLERS) - {"anonymous"}
+KITCHEN_1 = frozenset({"owner_1", "manager_1", "staff_1", "admin"})
+MANAGERS_1 = frozenset({"owner_1", "manager_1", "admin"})
+DRIVERS = frozenset({"driver_offered", "driver_assigned", "driver_other"})
+
+
+def gid(type_name: str, pk) -> str:
+    return str(relay.GlobalID(type_name, str(pk)))
+
+
+@dataclass
+class World:
+    users: dict
+    restaurant: object
+    item: MenuItem
+    group: OptionGroup
+    option: Option
+    address_a: object
+    placed: Order  # PLACED, card authorised at localstripe
+    captured: Order  # ACCEPTED through acceptOrder: card captured
+    waiting: Order  # ACCEPTED, offered to driver_offered
+    stranded: Order  # ACCEPTED, no driver found: on dispatch's watch list
+    ready: Order  # READY_FOR_PICKUP, assigned to driver_assigned
+    on_the_way: Order  # PICKED_UP by driver_assigned
+    notification: Notification
+    refresh_token_a: str
+    menu: object = field(repr=False, default=None)
+
+
+def build_world(gql) -> World:
+    menu = a_menu()
+    restaurant = menu.restaurant
+    customer_a, customer_b = menu.customer, CustomerFactory()
+    users = {"anonymous": None, "customer_a": customer_a, "customer_b": customer_b}
+    other_restaurant = RestaurantStaffFactory(role=StaffRole.OWNER).restaurant
+    for number, place in (("1", restaurant), ("2", other_restaurant)):
+        for role in ("owner", "manager", "staff"):
+            users[f"{role}_{number}"] = RestaurantStaffFactory(
+                restaurant=place, role=StaffRole(role.upper())
+            ).user
+    users["driver_offered"] = driver_at(0.5)
+    users["driver_assigned"] = DriverFactory()
+    users["driver_other"] = DriverFactory()
+    users["admin"] = AdminFactory()
+
+    gql.login_as(customer_a)
+    orders = []
+    for key in ("matrix-placed-0001", "matrix-captured-01"):
+        variables = {"input": checkout_input(menu, [line(menu.soup, 3)], key=key)}
+        payload = gql.data(PLACE_ORDER, variables)["placeOrder"]
+        assert payload["order"]["status"] == "PLACED", payload
+        orders.append(Order.objects.get(number=payload["order"]["number"]))
+    placed, captured = orders
+    order_accept(
+        order_id=captured.pk, actor=users["owner_1"], preparation_minutes=10, now=timezone.now()
+    )
+
+    now = timezone.now()
+    common = {"customer": customer_a, "restaurant": restaurant, "accepted_at": now}
+    waiting = OrderFactory(status=OrderStatus.ACCEPTED, **common)
+    delivery_dispatch(order_id=waiting.pk, now=now)
+    stranded = OrderFactory(status=OrderStatus.ACCEPTED, **common)
+    Delivery.objects.create(order=stranded, status=DeliveryStatus.WAITING_FOR_DRIVER)
+    ready = OrderFactory(status=OrderStatus.READY_FOR_PICKUP, **common)
+    on_the_way = OrderFactory(status=OrderStatus.PICKED_UP, **common)
+    for order, status in ((ready, DeliveryStatus.ASSIGNED), (on_the_way, DeliveryStatus.PICKED_UP)):
+        Delivery.objects.create(
+            order=order,
+            driver=users["driver_assigned"],
+            status=status,
+            assigned_at=now - timedelta(minutes=5),
+        )
+    notification = Notification.objects.create(
+        recipient=customer_a, kind="ORDER_PLACED", title="Placed", body="Yours", source_key="m1"
+    )
+    group = menu.pizza.option_groups.first()
+    return World(
+        users=users,
+        restaurant=restaurant,
+        item=menu.soup,
+        group=group,
+        option=group.options.first(),
+        address_a=menu.address,
+        placed=placed,
+        captured=captured,
+        waiting=waiting,
+        stranded=stranded,
+        ready=ready,
+        on_the_way=on_the_way,
+        notification=notification,
+        refresh_token_a=session_start(
+            email=customer_a.email, password=DEFAULT_PASSWORD, now=now
+        ).refresh_token,
+        menu=menu,
+    )
+
+
+@dataclass(frozen=True)
+class Row:
+    document: str
+    variables: Callable[[World], dict]
+    reach: frozenset
+    # Whether the caller got at the protected thing; by default: the answer carries no error
+    # anywhere and the operation's field is not null.
+    reached: Callable[[dict, World], bool] | None = None
+
+
+def ids_in(connection: dict) -> set:
+    return {edge["node"]["id"] for edge in (connection or {}).get("edges", [])}
+
+
+def field_value(body: dict) -> object:
+    data = body.get("data") or {}
+    return next(iter(data.values()), None)
+
+
+def no_errors(body: dict) -> bool:
+    value = field_value(body)
+    payload_errors = value.get("errors") if isinstance(value, dict) else None
+    return not body.get("errors") and value is not None and not payload_errors
+
+
+def order_row(name: str, target: str, reach, extra: str = "") -> Row:
+    return Row(
+        f"mutation($id: ID!) {{ {name}(input: {{orderId: $id{extra}}}) "
+        "{ order { id status } errors { code } } }",
+        lambda w: {"id": gid("Order", getattr(w, target).pk)},
+        frozenset(reach),
+    )
+
+
+ADDRESS = (
+    'line1: "Rua B 2", city: "Lisbon", postalCode: "1100", country: "PT", '
+    "latitude: 38.71, longitude: -9.14"
+)
+# Every operation of the schema, with the callers that reach what it protects.
+QUERIES = {
+    "node": Row(
+        "query($id: ID!) { node(id: $id) { id } }",
+        lambda w: {"id": gid("Order", w.placed.pk)},
+        KITCHEN_1 | {"customer_a"},
+    ),
+    "me": Row("{ me { id } }", lambda w: {}, SIGNED_IN),
+    "order": Row(
+        "query($id: ID!) { order(id: $id) { id } }",
+        lambda w: {"id": gid("Order", w.ready.pk)},
+        KITCHEN_1 | {"customer_a", "driver_assigned"},
+    ),
+    "myOrders": Row(
+        "{ myOrders(first: 20) { edges { node { id } } } }",
+        lambda w: {},
+        frozenset({"customer_a"}),
+        lambda body, w: (
+            gid("Order", w.placed.pk) in ids_in((body.get("data") or {}).get("myOrders"))
+        ),
+    ),
+    "restaurantOrders": Row(
+        "query($id: ID!) { restaurantOrders(restaurantId: $id, first: 20) "
+        "{ edges { node { id } } } }",
+        lambda w: {"id": gid("Restaurant", w.restaurant.pk)},
+        KITCHEN_1,
+        lambda body, w: (
+            gid("Order", w.placed.pk) in ids_in((body.get("data") or {}).get("restaurantOrders"))
+        ),
+    ),
+    "restaurantStats": Row(
+        "query($id: ID!, $day: Date!) { restaurantStats(restaurantId: $id, from: $day, to: $day) "
+        "{ orders } }",
+        lambda w: {"id": gid("Restaurant", w.restaurant.pk), "day": str(timezone.now().date())},
+        KITCHEN_1,
+    ),
+    "myDeliveries": Row(
+        "{ myDeliveries(first: 20) { edges { node { id } } } }",
+        lambda w: {},
+        frozenset({"driver_assigned"}),
+        lambda body, w: (
+            gid("Order", w.ready.pk) in ids_in((body.get("data") or {}).get("myDeliveries"))
+        ),
+    ),
+    "myDeliveryOffers": Row(
+        "{ myDeliveryOffers { orderId } }",
+        lambda w: {},
+        frozenset({"driver_offered"}),
+        lambda body, w: (
+            gid("Order", w.waiting.pk)
+            in {
+                offer["orderId"] for offer in (body.get("data") or {}).get("myDeliveryOffers") or []
+            }
+        ),
+    ),
+    "deliveriesWaiting": Row(
+        "query($id: ID) { deliveriesWaiting(restaurantId: $id, first: 20) "
+        "{ edges { node { id } } } }",
+        lambda w: {"id": gid("Restaurant", w.restaurant.pk)},
+        KITCHEN_1,
+        lambda body, w: (
+            gid("Order", w.stranded.pk) in ids_in((body.get("data") or {}).get("deliveriesWaiting"))
+        ),
+    ),
+    "restaurants": Row(
+        "{ restaurants(first: 5) { totalCount } }", lambda w: {}, frozenset(CALLERS)
+    ),
+    "restaurant": Row(
+        "query($id: ID!) { restaurant(id: $id) { id } }",
+        lambda w: {"id": gid("Restaurant", w.restaurant.pk)},
+        frozenset(CALLERS),
+    ),
+    "myNotifications": Row(
+        "{ myNotifications(first: 20) { edges { node { id } } } }",
+        lambda w: {},
+        frozenset({"customer_a"}),
+        lambda body, w: (
+            gid("Notification", w.notification.pk)
+            in ids_in((body.get("data") or {}).get("myNotifications"))
+        ),
+    ),
+    "myNotificationPreferences": Row(
+        "{ myNotificationPreferences { emailEnabled } }", lambda w: {}, SIGNED_IN
+    ),
+}
+
+
+def restaurant_row(document: str, variables, reach=KITCHEN_1) -> Row:
+    return Row(document, variables, frozenset(reach))
+
+
+MUTATIONS = {
+    "register": Row(
+        'mutation { register(input: {email: "fresh@example.test", password: "a-long-unusual-'
+        'passphrase", fullName: "Fresh"}) { accessToken errors { code } } }',
+        lambda w: {},
+        frozenset(CALLERS),
+    ),
+    "login": Row(
+        "mutation($email: String!, $password: String!) { login(input: {email: $email, "
+        "password: $password}) { accessToken errors { code } } }",
+        lambda w: {"email": w.users["customer_a"].email, "password": DEFAULT_PASSWORD},
+        frozenset(CALLERS),
+    ),
+    # A refresh token is a bearer capability: whoever holds it may use or end it.
+    "refreshToken": Row(
+        "mutation($t: String!) { refreshToken(input: {refreshToken: $t}) { accessToken "
+        "errors { code } } }",
+        lambda w: {"t": w.refresh_token_a},
+        frozenset(CALLERS),
+    ),
+    "logout": Row(
+        "mutation($t: String!) { logout(input: {refreshToken: $t}) { ok errors { code } } }",
+        lambda w: {"t": w.refresh_token_a},
+        frozenset(CALLERS),
+    ),
+    "changePassword": Row(
+        "mutation($p: String!) { changePassword(input: {currentPassword: $p, "
+        'newPassword: "another-long-passphrase"}) { accessToken errors { code } } }',
+        lambda w: {"p": DEFAULT_PASSWORD},
+        SIGNED_IN,
+    ),
+    "addAddress": Row(
+        f"mutation {{ addAddress(input: {{{ADDRESS}}}) {{ address {{ id }} errors {{ code }} }} }}",
+        lambda w: {},
+        SIGNED_IN,
+    ),
+    "updateAddress": Row(
+        f"mutation($id: ID!) {{ updateAddress(input: {{id: $id, {ADDRESS}}}) "
+        "{ address { id } errors { code } } }",
+        lambda w: {"id": gid("Address", w.address_a.pk)},
+        frozenset({"customer_a"}),
+    ),
+    "deleteAddress": Row(
+        "mutation($id: ID!) { deleteAddress(input: {id: $id}) { errors { code } } }",
+        lambda w: {"id": gid("Address", w.address_a.pk)},
+        frozenset({"customer_a"}),
+        lambda body, w: (
+            not body.get("errors")
+            and not body["data"]["deleteAddress"]["errors"]
+            and not type(w.address_a).objects.filter(pk=w.address_a.pk).exists()
+        ),
+    ),
+    "placeOrder": Row(
+        PLACE_ORDER,
+        lambda w: {"input": checkout_input(w.menu, [line(w.menu.soup, 3)], key="matrix-again-1")},
+        frozenset({"customer_a"}),
+    ),
+    "cancelOrder": order_row("cancelOrder", "placed", KITCHEN_1 | {"customer_a"}),
+    "acceptOrder": order_row("acceptOrder", "placed", KITCHEN_1, ", preparationMinutes: 15"),
+    "rejectOrder": order_row("rejectOrder", "placed", KITCHEN_1),
+    "markOrderReady": order_row("markOrderReady", "waiting", KITCHEN_1),
+    "setDriverAvailability": Row(
+        "mutation { setDriverAvailability(input: {available: true, latitude: 38.7, "
+        "longitude: -9.1}) { errors { code } } }",
+        lambda w: {},
+        DRIVERS,
+    ),
+    "updateDriverLocation": Row(
+        "mutation { updateDriverLocation(input: {latitude: 38.7, longitude: -9.1}) "
+        "{ errors { code } } }",
+        lambda w: {},
+        DRIVERS,
+    ),
+    "acceptDelivery": order_row("acceptDelivery", "waiting", {"driver_offered"}),
+    "declineDelivery": Row(
+        "mutation($id: ID!) { declineDelivery(input: {orderId: $id}) { errors { code } } }",
+        lambda w: {"id": gid("Order", w.waiting.pk)},
+        frozenset({"driver_offered"}),
+    ),
+    "markPickedUp": order_row("markPickedUp", "ready", {"driver_assigned", "admin"}),
+    "markDelivered": order_row("markDelivered", "on_the_way", {"driver_assigned", "admin"}),
+    "confirmPayment": order_row("confirmPayment", "placed", {"customer_a"}),
+    "refundOrder": Row(
+        'mutation($id: ID!) { refundOrder(input: {orderId: $id, idempotencyKey: "matrix-refund", '
+        "amount: 100}) { refund { status } errors { code } } }",
+        lambda w: {"id": gid("Order", w.captured.pk)},
+        MANAGERS_1,
+    ),
+    "setAcceptingOrders": restaurant_row(
+        "mutation($id: ID!) { setAcceptingOrders(input: {restaurantId: $id, "
+        "acceptingOrders: false}) { errors { code } } }",
+        lambda w: {"id": gid("Restaurant", w.restaurant.pk)},
+    ),
+    "createMenuCategory": restaurant_row(
+        'mutation($id: ID!) { createMenuCategory(input: {restaurantId: $id, name: "New"}) '
+        "{ errors { code } } }",
+        lambda w: {"id": gid("Restaurant", w.restaurant.pk)},
+    ),
+    "updateMenuCategory": restaurant_row(
+        'mutation($id: ID!) { updateMenuCategory(input: {id: $id, name: "Renamed"}) '
+        "{ errors { code } } }",
+        lambda w: {"id": gid("MenuCategory", w.item.category_id)},
+    ),
+    "createMenuItem": restaurant_row(
+        'mutation($id: ID!) { createMenuItem(input: {categoryId: $id, name: "Dish", '
+        "price: 500}) { errors { code } } }",
+        lambda w: {"id": gid("MenuCategory", w.item.category_id)},
+    ),
+    "updateMenuItem": restaurant_row(
+        "mutation($id: ID!) { updateMenuItem(input: {id: $id, price: 460}) { errors { code } } }",
+        lambda w: {"id": gid("MenuItem", w.item.pk)},
+    ),
+    "setMenuItemAvailability": restaurant_row(
+        "mutation($id: ID!) { setMenuItemAvailability(input: {menuItemId: $id, "
+        "isAvailable: false}) { errors { code } } }",
+        lambda w: {"id": gid("MenuItem", w.item.pk)},
+    ),
+    "deleteMenuItem": restaurant_row(
+        "mutation($id: ID!) { deleteMenuItem(input: {id: $id}) { errors { code } } }",
+        lambda w: {"id": gid("MenuItem", w.item.pk)},
+    ),
+    "createOptionGroup": restaurant_row(
+        'mutation($id: ID!) { createOptionGroup(input: {menuItemId: $id, name: "Sauce"}) '
+        "{ errors { code } } }",
+        lambda w: {"id": gid("MenuItem", w.item.pk)},
+    ),
+    "createOption": restaurant_row(
+        'mutation($id: ID!) { createOption(input: {optionGroupId: $id, name: "Extra"}) '
+        "{ errors { code } } }",
+        lambda w: {"id": gid("OptionGroup", w.group.pk)},
+    ),
+    "setOptionAvailability": restaurant_row(
+        "mutation($id: ID!) { setOptionAvailability(input: {optionId: $id, isAvailable: false}) "
+        "{ errors { code } } }",
+        lambda w: {"id": gid("Option", w.option.pk)},
+    ),
+    "setOpeningHours": restaurant_row(
+        "mutation($id: ID!) { setOpeningHours(input: {restaurantId: $id, hours: [{weekday: 0, "
+        'opensAt: "10:00", closesAt: "22:00"}]}) { errors { code } } }',
+        lambda w: {"id": gid("Restaurant", w.restaurant.pk)},
+    ),
+    "addClosure": restaurant_row(
+        "mutation($id: ID!, $at: DateTime!) { addClosure(input: {restaurantId: $id, "
+        "startsAt: $at}) { errors { code } } }",
+        lambda w: {
+            "id": gid("Restaurant", w.restaurant.pk),
+            "at": (timezone.now() + timedelta(days=1)).isoformat(),
+        },
+    ),
+    "markNotificationsRead": Row(
+        "mutation($id: ID!) { markNotificationsRead(input: {ids: [$id]}) { errors { code } } }",
+        lambda w: {"id": gid("Notification", w.notification.pk)},
+        frozenset({"customer_a"}),
+        lambda body, w: Notification.objects.filter(
+            pk=w.notification.pk, read_at__isnull=False
+        ).exists(),
+    ),
+    "updateNotificationPreferences": Row(
+        "mutation { updateNotificationPreferences(input: {sms: false}) { errors { code } } }",
+        lambda w: {},
+        SIGNED_IN,
+    ),
+}
+
+
+def test_every_operation_of_the_schema_has_a_row():
+    graphql_schema = schema._schema
+    assert set(graphql_schema.query_type.fields) == set(QUERIES)
+    assert set(graphql_schema.mutation_type.fields) == set(MUTATIONS)
+    assert set(graphql_schema.subscription_type.fields) == set(SUBSCRIPTIONS)
+
+
+def call(client, user, row: Row, world: World) -> dict:
+    gql = GraphQLClient(client)
+    if user is not None:
+        gql.login_as(user)
+    headers = {"Authorization": f"Bearer {gql.token}"} if gql.token else {}
+    return client.post(
+        "/graphql/",
+        {"query": row.document, "variables": row.variables(world)},
+        content_type="application/json",
+        headers=headers,
+    ).json()
+
+
+def check_row(client, gql, row: Row) -> None:
+    """Every caller against one fresh world; each call rolled back before the next."""
+    world = build_world(gql)
+    wrong = {}
+    for caller in CALLERS:
+        with transaction.atomic():
+            body = call(client, world.users[caller], row, world)
+            check = row.reached or (lambda body, world: no_errors(body))
+            if bool(check(body, world)) != (caller in row.reach):
+                wrong[caller] = body
+            assert "Unexpected error." not in str(body), (caller, body)
+            transaction.set_rollback(True)
+    assert not wrong, "\n".join(
+        f"{caller} ({'should' if caller in row.reach else 'should not'} reach): {body}"
+        for caller, body in wrong.items()
+    )
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_queries(client, gql, settings, name):
+    settings.RATE_LIMITS_ENABLED = False
+    check_row(client, gql, QUERIES[name])
+
+
+@pytest.mark.parametrize("name", sorted(MUTATIONS))
+def test_mutations(client, gql, settings, name):
+    settings.RATE_LIMITS_ENABLED = False
+    check_row(client, gql, MUTATIONS[name])
+
+
+SUBSCRIPTIONS = {
+    "orderUpdated": KITCHEN_1 | {"customer_a"},
+    "restaurantOrders": KITCHEN_1,
+}
+
+
+SUBSCRIBE = {
+    "orderUpdated": "subscription($id: ID!) { orderUpdated(orderId: $id) { id status } }",
+    # With changedSince the subscription first catches up: its first answer is the order.
+    "restaurantOrders": "subscription($id: ID!, $since: DateTime) { restaurantOrders("
+    "restaurantId: $id, changedSince: $since) { id status } }",
+}
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+def test_subscriptions(settings):
+    """Over real sockets on a real server process (which reads the committed world)."""
+    order = OrderFactory(status=OrderStatus.PLACED)
+    restaurant = order.restaurant
+    users = {"anonymous": None, "customer_a": order.customer, "customer_b": CustomerFactory()}
+    other = RestaurantStaffFactory(role=StaffRole.OWNER).restaurant
+    for number, place in (("1", restaurant), ("2", other)):
+        for role in ("owner", "manager", "staff"):
+            users[f"{role}_{number}"] = RestaurantStaffFactory(
+                restaurant=place, role=StaffRole(role.upper())
+            ).user
+    users["driver_offered"] = DriverFactory()
+    users["driver_assigned"] = DriverFactory()
+    Delivery.objects.create(
+        order=order, driver=users["driver_assigned"], status=DeliveryStatus.ASSIGNED
+    )
+    users["driver_other"] = DriverFactory()
+    users["admin"] = AdminFactory()
+    # The assigned driver follows the order too, once a delivery is theirs.
+    expected = dict(SUBSCRIPTIONS)
+    expected["orderUpdated"] = expected["orderUpdated"] | {"driver_assigned"}
+    variables = {
+        "orderUpdated": {"id": gid("Order", order.pk)},
+        "restaurantOrders": {
+            "id": gid("Restaurant", restaurant.pk),
+            "since": (timezone.now() - timedelta(hours=1)).isoformat(),
+        },
+    }
+
+    wrong = {}
+    with live_servers(1) as [server]:
+        for name, document in SUBSCRIBE.items():
+            for caller in CALLERS:
+                user = users[caller]
+                params = {"token": GraphQLClient(None).login_as(user).token} if user else {}
+                with graphql_socket(server, params) as ws:
+                    ws.subscribe("1", document, variables[name])
+                    message = ws.receive(timeout=10)
+                reached = message["type"] == "next" and not message["payload"].get("errors")
+                if reached != (caller in expected[name]):
+                    wrong[(name, caller)] = message
+    assert not wrong, wrong
