@@ -51,10 +51,10 @@ class Migration(migrations.Migration):
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
-        ("accounts", "0001_initial"),
+        ("accounts", "0002_token_version"),
         ("restaurants", "0003_nearest_neighbour_index"),
         ("payments", "0003_refund_key_per_payment"),
-        ("orders", "0008_alter_order_options"),
+        ("orders", "0009_order_permissions"),
         ("delivery", "0001_initial"),
         ("notifications", "0001_initial"),
         ("core", "0001_initial"),
