@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench requirements schema install install-dev worker beat stack graphiql
+.PHONY: run test lint format bench requirements schema install install-dev worker beat stack graphiql browser
 
 # The graphql-http audit suite the tests run against a live server (pinned by its lockfile).
 AUDIT_DIR := scripts/graphql-http-audit
@@ -49,13 +49,27 @@ stack: install
 ## PostgreSQL and Redis (override by environment).
 test: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/food_delivery
 test: export REDIS_URL ?= redis://127.0.0.1:6379/0
-test: install-dev $(AUDIT_DIR)/node_modules/.package-lock.json
+test: install-dev browser $(AUDIT_DIR)/node_modules/.package-lock.json
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/hadolint Dockerfile
 	DB_POOL_MAX_SIZE=0 $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## The consoles' browser tests drive Debian's chromium through chromium-driver: installed with
+## apt-get when missing (as root, or with passwordless sudo); a second run only checks they are
+## there. When they cannot be installed the browser tests are skipped, and this says why.
+browser:
+	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then sudo=""; \
+	  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo -n"; \
+	  else echo "make test: chromium is missing and cannot be installed here (not root, no passwordless sudo): the browser tests will be skipped"; exit 0; fi; \
+	  if ! command -v apt-get >/dev/null 2>&1; then echo "make test: chromium is missing and there is no apt-get: the browser tests will be skipped"; exit 0; fi; \
+	  echo "make test: installing chromium and chromium-driver with apt-get"; \
+	  $$sudo apt-get install -y -q chromium chromium-driver >/dev/null 2>&1 || \
+	  { $$sudo apt-get update -q >/dev/null 2>&1 && $$sudo apt-get install -y -q chromium chromium-driver >/dev/null 2>&1; } || \
+	  echo "make test: apt-get could not install chromium and chromium-driver: the browser tests will be skipped"; }
 
 ## make bench: the real workload on the production shape (gunicorn with 2 uvicorn workers, a
 ## Celery worker on RabbitMQ, beat, localstripe) against its own freshly seeded database, with

@@ -52,7 +52,8 @@ CORS_ALLOW_CREDENTIALS = False
 CORS_PREFLIGHT_MAX_AGE = 600
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin with the platform's own site (login limit, dashboard).
+    "console.apps.PlatformAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -75,6 +76,8 @@ INSTALLED_APPS = [
     "notifications",
     "reactions",
     "demo",
+    # The staff consoles: the platform admin's orders and dashboard, the managers' console.
+    "console",
 ]
 
 MIDDLEWARE = [
@@ -280,6 +283,8 @@ SIGN_IN_LOCKOUT_AFTER_FAILURES = env.int("SIGN_IN_LOCKOUT_AFTER_FAILURES", defau
 SIGN_IN_LOCKOUT_SECONDS = env.int("SIGN_IN_LOCKOUT_SECONDS", default=900)
 # Per signed-in user and minute: mutations that call Stripe or send messages.
 RATE_LIMIT_PAYMENT_CALLS_PER_MINUTE = env.int("RATE_LIMIT_PAYMENT_CALLS_PER_MINUTE", default=10)
+# The most support staff (without "refund any amount") refund of one order, in minor units.
+SUPPORT_REFUND_LIMIT = env.int("SUPPORT_REFUND_LIMIT", default=5000)
 # Checkout attempts per customer per minute (repeats of one idempotency key count too).
 RATE_LIMIT_PLACE_ORDER_PER_MINUTE = env.int("RATE_LIMIT_PLACE_ORDER_PER_MINUTE", default=10)
 # Which client a request came from (the rate limits' key) is the web server's to decide:

@@ -4,11 +4,13 @@ from django.urls import include, path
 
 from config.health import healthz, readyz
 from config.metrics import metrics_view
+from console.sites import manager_site
 from graphql_api.views import graphql_view
 from payments.views import stripe_webhook
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("console/", manager_site.urls),
     path("graphql/", graphql_view(), name="graphql"),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),

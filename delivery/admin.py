@@ -1,5 +1,5 @@
 """Driver dispatch in the Django admin: read only; dispatch state moves only through its
-services."""
+services (the orders' page has the "find a driver again" action)."""
 
 from django.contrib import admin
 
@@ -25,6 +25,9 @@ class DeliveryOfferInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("driver")
 
@@ -41,7 +44,7 @@ class DeliveryAdmin(ReadOnlyAdmin):
         "assigned_at",
     )
     list_filter = ("status",)
-    search_fields = ("order__number", "driver__email")
+    search_fields = ("=order__number", "driver__email")
     list_select_related = ("order", "driver")
     date_hierarchy = "created_at"
     inlines = [DeliveryOfferInline]

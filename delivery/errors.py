@@ -24,3 +24,8 @@ class OfferNotOpen(DeliveryError):
 class DriverBusy(DeliveryError):
     code = "CONFLICT"
     default_message = "Finish your current delivery first."
+
+
+class DeliveryNotWaiting(DeliveryError):
+    code = "CONFLICT"
+    default_message = "This delivery is not waiting for a driver."

@@ -72,6 +72,14 @@ class Order(models.Model):
     last_event_sequence = models.PositiveIntegerField(default=0)
 
     class Meta:
+        # What staff may do in the admin consoles besides looking (groups hold these).
+        permissions = [
+            ("manage_order", "Can accept, reject and mark orders ready"),
+            ("cancel_order", "Can cancel orders"),
+            ("refund_order", "Can refund orders up to the support limit"),
+            ("refund_order_any_amount", "Can refund any amount of an order"),
+            ("redispatch_order", "Can ask for a driver again"),
+        ]
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["customer", "-created_at"], name="order_customer_created_idx"),

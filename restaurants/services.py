@@ -152,6 +152,17 @@ def menu_item_create(
     return item
 
 
+def menu_item_check(*, name: str, price: int) -> None:
+    """The rules of an item's name and price (what the admin's forms check before saving)."""
+    _name(name)
+    _price(price)
+
+
+def option_check(*, name: str, price_delta: int) -> None:
+    _name(name)
+    _price(price_delta, "priceDelta")
+
+
 MAX_DIETARY_TAGS, MAX_DIETARY_TAG_LENGTH = 20, 30
 
 
@@ -175,10 +186,13 @@ def menu_item_update(
     description: str | None = None,
     price: int | None = None,
     dietary_tags: list[str] | None = None,
+    position: int | None = None,
 ) -> MenuItem:
     with transaction.atomic():
         item = _locked(MenuItem, item_id, "id")
         _authorize(actor, item.restaurant_id)
+        if position is not None:
+            item.position = max(position, 0)
         if name is not None:
             item.name = _name(name)
         if description is not None:
@@ -217,12 +231,7 @@ def option_group_create(
     if item is None:
         raise RestaurantNotFound("No such menu item.", field="menuItemId")
     _authorize(actor, item.restaurant_id)
-    if min_selected < 0:
-        raise ValidationFailed("Cannot be negative.", field="minSelected")
-    if max_selected > MAX_OPTIONS_PER_GROUP:
-        raise ValidationFailed(f"At most {MAX_OPTIONS_PER_GROUP}.", field="maxSelected")
-    if max_selected < max(min_selected, 1):
-        raise ValidationFailed("Must be at least 1 and at least the minimum.", field="maxSelected")
+    option_group_check(min_selected=min_selected, max_selected=max_selected)
     group = OptionGroup.objects.create(
         item=item,
         name=_name(name),
@@ -234,6 +243,24 @@ def option_group_create(
     return group
 
 
+def option_group_check(*, min_selected: int, max_selected: int, options: int | None = None) -> None:
+    """How many options a customer picks from a group; with `options`, the group's option count
+    (a minimum above it would make the item impossible to order)."""
+    if min_selected is None or min_selected < 0:
+        raise ValidationFailed("Cannot be negative.", field="minSelected")
+    if max_selected is None or max_selected > MAX_OPTIONS_PER_GROUP:
+        raise ValidationFailed(f"At most {MAX_OPTIONS_PER_GROUP}.", field="maxSelected")
+    if max_selected < max(min_selected, 1):
+        raise ValidationFailed("Must be at least 1 and at least the minimum.", field="maxSelected")
+    if options is not None and options > MAX_OPTIONS_PER_GROUP:
+        raise ValidationFailed(f"At most {MAX_OPTIONS_PER_GROUP} options a group.", field="options")
+    if options is not None and min_selected > options:
+        raise ValidationFailed(
+            f"The group has {options} option(s): a customer cannot pick {min_selected}.",
+            field="minSelected",
+        )
+
+
 def option_create(*, actor: User, group_id, name: str, price_delta: int) -> Option:
     group = (
         OptionGroup.objects.select_related("item").filter(pk=group_id).first() if group_id else None
@@ -241,6 +268,8 @@ def option_create(*, actor: User, group_id, name: str, price_delta: int) -> Opti
     if group is None:
         raise RestaurantNotFound("No such option group.", field="optionGroupId")
     _authorize(actor, group.item.restaurant_id)
+    if group.options.count() >= MAX_OPTIONS_PER_GROUP:
+        raise ValidationFailed(f"At most {MAX_OPTIONS_PER_GROUP} options a group.", field="name")
     option = Option.objects.create(
         group=group,
         name=_name(name),
@@ -282,6 +311,23 @@ def _week_intervals(span: Span) -> list[tuple[int, int]]:
 def opening_hours_set(*, actor: User, restaurant_id, spans: list[Span]) -> list[OpeningHours]:
     """Replace the restaurant's week of opening hours; overlapping spans are refused."""
     _authorize(actor, restaurant_id)
+    opening_hours_check(spans)
+    with transaction.atomic():
+        _locked(Restaurant, restaurant_id, "restaurantId")
+        OpeningHours.objects.filter(restaurant_id=restaurant_id).delete()
+        return OpeningHours.objects.bulk_create(
+            OpeningHours(
+                restaurant_id=restaurant_id,
+                weekday=span.weekday,
+                opens_at=span.opens_at,
+                closes_at=span.closes_at,
+            )
+            for span in spans
+        )
+
+
+def opening_hours_check(spans: list[Span]) -> None:
+    """The rules of a week of spans (also what the admin's form checks before saving)."""
     if len(spans) > MAX_SPANS_PER_WEEK:
         raise ValidationFailed(f"At most {MAX_SPANS_PER_WEEK} spans a week.", field="hours")
     intervals = []
@@ -299,32 +345,26 @@ def opening_hours_set(*, actor: User, restaurant_id, spans: list[Span]) -> list[
             )
         if end > latest_end:
             latest_end, latest_index = end, index
-    with transaction.atomic():
-        _locked(Restaurant, restaurant_id, "restaurantId")
-        OpeningHours.objects.filter(restaurant_id=restaurant_id).delete()
-        return OpeningHours.objects.bulk_create(
-            OpeningHours(
-                restaurant_id=restaurant_id,
-                weekday=span.weekday,
-                opens_at=span.opens_at,
-                closes_at=span.closes_at,
-            )
-            for span in spans
-        )
 
 
 def closure_add(
     *, actor: User, restaurant_id, starts_at: datetime, ends_at: datetime | None, reason: str
 ) -> Closure:
     _authorize(actor, restaurant_id)
-    datetime_in_window(starts_at, field="startsAt")
-    if ends_at is not None:
-        datetime_in_window(ends_at, field="endsAt")
-    if ends_at is not None and ends_at <= starts_at:
-        raise ValidationFailed("A closure ends after it starts.", field="endsAt")
+    closure_check(starts_at=starts_at, ends_at=ends_at)
     return Closure.objects.create(
         restaurant_id=restaurant_id,
         starts_at=starts_at,
         ends_at=ends_at,
         reason=(reason or "").strip()[:200],
     )
+
+
+def closure_check(*, starts_at: datetime, ends_at: datetime | None) -> None:
+    if starts_at is None:
+        raise ValidationFailed("A closure has a start.", field="startsAt")
+    datetime_in_window(starts_at, field="startsAt")
+    if ends_at is not None:
+        datetime_in_window(ends_at, field="endsAt")
+    if ends_at is not None and ends_at <= starts_at:
+        raise ValidationFailed("A closure ends after it starts.", field="endsAt")

@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import Role, User
 from core.outbox import outbox_publish
-from delivery.errors import DriverBusy, OfferNotOpen
+from delivery.errors import DeliveryNotWaiting, DriverBusy, OfferNotOpen
 from delivery.models import Delivery, DeliveryOffer, DeliveryStatus, DriverState, OfferStatus
 from orders.errors import OrderNotFound
 from orders.models import Order, OrderStatus
@@ -315,3 +315,28 @@ def delivery_cancel(*, order_id, now: datetime) -> Delivery | None:
         delivery.next_dispatch_at = None
         delivery.save(update_fields=["status", "next_dispatch_at"])
     return delivery
+
+
+def delivery_redispatch(*, order_id, now: datetime) -> Delivery | None:
+    """Staff's "find a driver now": a delivery still waiting is tried at once instead of after
+    its back-off; an open offer nobody answers is withdrawn and the next driver asked. A delivery
+    a driver has taken is not taken away from them here."""
+    with transaction.atomic():
+        delivery = Delivery.objects.select_for_update().filter(order_id=order_id).first()
+        if delivery is not None and delivery.status not in (
+            DeliveryStatus.WAITING_FOR_DRIVER,
+            DeliveryStatus.OFFERED,
+        ):
+            raise DeliveryNotWaiting(
+                f"This delivery is {DeliveryStatus(delivery.status).label.lower()}: "
+                "there is nobody to find."
+            )
+        if not Order.objects.filter(pk=order_id, status__in=DISPATCHABLE_ORDER_STATUSES).exists():
+            raise DeliveryNotWaiting("Only accepted orders not yet picked up get a driver.")
+        if delivery is not None and delivery.status == DeliveryStatus.OFFERED:
+            delivery.offers.filter(status=OfferStatus.PENDING).update(
+                status=OfferStatus.WITHDRAWN, responded_at=now
+            )
+            delivery.status = DeliveryStatus.WAITING_FOR_DRIVER
+            delivery.save(update_fields=["status"])
+    return delivery_dispatch(order_id=order_id, now=now)

@@ -1,61 +1,19 @@
-"""Rate limits: a fixed-window counter per client and action in the shared cache (Redis).
-
-Every web process shares the counters, so a limit holds across the whole deployment.
+"""The API's rate limits: per client, per caller and per sign-in, counted by core.limits in the
+shared cache (Redis), so a limit holds across the whole deployment.
 """
 
-import hashlib
-import math
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from django.conf import settings
-from django.core.cache import cache
 from graphql import FieldNode, GraphQLError, OperationDefinitionNode, OperationType, ValidationRule
 from strawberry.types import Info
 
-from accounts.errors import InvalidCredentials
-from accounts.models import User, normalize_email
-from core.cache import cache_or
-from core.errors import RateLimited
+from accounts.models import User
+from accounts.sign_in_limits import sign_in_guard
+from core.limits import rate_limit, request_ip
 from graphql_api.core.context import require_user
 
 
 def client_ip(info: Info) -> str:
-    """The address the server resolved for the client. The server alone reads X-Forwarded-For,
-    and only from the proxies it trusts (TRUST_X_FORWARDED_FOR with FORWARDED_ALLOW_IPS, in
-    deploy/gunicorn.conf.py), taking the nearest address they did not add themselves; the
-    header's first entry is whatever the client wrote, so it is never read here."""
-    return info.context.request.META.get("REMOTE_ADDR", "unknown")
-
-
-def rate_limit(*, action: str, key: str, limit: int, window_seconds: int = 60) -> None:
-    """Count one attempt of `action` by `key`; RateLimited once `limit` is passed in the window.
-
-    With Redis away the limit fails open (logged and counted): nobody is locked out of signing
-    in or paying because the counters cannot be read."""
-    if not settings.RATE_LIMITS_ENABLED:
-        return
-    now = time.time()
-    window = int(now // window_seconds)
-    cache_key = f"ratelimit:{action}:{key}:{window}"
-    count = cache_or(0, lambda: _count(cache_key, window_seconds), what="rate_limit")
-    if count > limit:
-        # The window is fixed: the next attempt that counts afresh is at its end.
-        retry_after = math.ceil((window + 1) * window_seconds - now)
-        raise RateLimited(
-            f"Too many attempts. Try again in {retry_after} seconds.", retry_after=retry_after
-        )
-
-
-def _count(cache_key: str, window_seconds: int) -> int:
-    # add() is atomic: only the first request of a window creates the counter.
-    cache.add(cache_key, 0, timeout=window_seconds + 1)
-    try:
-        return cache.incr(cache_key)
-    except ValueError:  # expired between add and incr: this is the first of a new window
-        cache.set(cache_key, 1, timeout=window_seconds + 1)
-        return 1
+    return request_ip(info.context.request)
 
 
 def user_within_limit(info: Info, action: str) -> User:
@@ -92,49 +50,10 @@ class OneSignInPerRequest(ValidationRule):
             )
 
 
-def _account_key(email: str) -> str:
-    # The normalised email, hashed: the limiter's keys hold no personal data.
-    return hashlib.sha256(normalize_email(email).encode()).hexdigest()[:32]
-
-
-@contextmanager
-def sign_in_attempt(info: Info, email: str) -> Iterator[None]:
-    """Guard one password check for `email`: limited per client IP (high, for people behind one
-    NAT) and per account (low), and refused for a while after repeated failures for the
-    account. Unknown emails are counted exactly like known ones, so nothing here tells whether
-    an account exists."""
-    account = _account_key(email)
-    rate_limit(action="sign_in:ip", key=client_ip(info), limit=settings.RATE_LIMIT_SIGN_IN_PER_IP)
-    rate_limit(action="sign_in:account", key=account, limit=settings.RATE_LIMIT_SIGN_IN_PER_ACCOUNT)
-    failures_key = f"sign_in_failures:{account}"
-    failures = cache_or(0, lambda: cache.get(failures_key, 0), what="rate_limit")
-    if settings.RATE_LIMITS_ENABLED and failures >= settings.SIGN_IN_LOCKOUT_AFTER_FAILURES:
-        minutes = settings.SIGN_IN_LOCKOUT_SECONDS // 60
-        raise RateLimited(
-            f"Too many failed sign-ins. Try again in {minutes} minutes.",
-            retry_after=_seconds_left(failures_key, settings.SIGN_IN_LOCKOUT_SECONDS),
-        )
-    try:
-        yield
-    except InvalidCredentials:
-        cache_or(None, lambda: _failure_count(failures_key), what="rate_limit")
-        raise
-    cache_or(None, lambda: cache.delete(failures_key), what="rate_limit")
-
-
-def _seconds_left(key: str, window_seconds: int) -> int:
-    """Seconds until `key` expires (Redis knows; other caches: the whole window)."""
-    ttl = cache_or(None, lambda: getattr(cache, "ttl", lambda _key: None)(key), what="rate_limit")
-    return ttl if isinstance(ttl, int) and 0 < ttl <= window_seconds else window_seconds
-
-
-def _failure_count(key: str) -> None:
-    # The lock-out window starts at the first failure and is not extended by later ones.
-    cache.add(key, 0, timeout=settings.SIGN_IN_LOCKOUT_SECONDS)
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=settings.SIGN_IN_LOCKOUT_SECONDS)
+def sign_in_attempt(info: Info, email: str):
+    """Guard one password check for `email` (accounts.sign_in_limits, shared with the admin
+    consoles' sign-in pages)."""
+    return sign_in_guard(ip=client_ip(info), email=email)
 
 
 def rate_limit_request(info: Info, *, action: str, limit: int, extra_key: str = "") -> None:

@@ -66,7 +66,7 @@ def test_a_failed_event_can_be_processed_again_from_admin(
     with django_capture_on_commit_callbacks(execute=True):
         admin_client.post(
             "/admin/payments/stripeevent/",
-            {"action": "process_again", "_selected_action": [str(event.pk)]},
+            {"action": "process_again", "_selected_action": [str(event.pk)], "confirmed": "yes"},
         )
 
     event.refresh_from_db()
