@@ -52,6 +52,7 @@ from restaurants.services_edits import (
     option_group_delete,
     option_group_update,
     option_update,
+    restaurant_create,
     restaurant_settings_check,
     restaurant_staff_set,
     restaurant_update,
@@ -338,7 +339,19 @@ class RestaurantAdmin(ServiceFormsetsAdmin, ScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         if not change:
-            return super().save_model(request, obj, form, change)
+            created = restaurant_create(
+                actor=request.user,
+                slug=form.cleaned_data["slug"],
+                address=form.cleaned_data["address"],
+                settings={
+                    name: form.cleaned_data[name]
+                    for name in PLATFORM_FIELDS
+                    if name in form.cleaned_data
+                },
+            )
+            # The page's object becomes the created row: the cuisines and inlines attach to it.
+            obj.pk, obj._state.adding = created.pk, False
+            return None
         changes = {
             name: form.cleaned_data[name]
             for name in form.changed_data

@@ -87,6 +87,30 @@ def restaurant_settings_check(changes: dict) -> dict:
     return cleaned
 
 
+def restaurant_create(
+    *, actor: User, slug: str, address, cuisines=(), settings: dict
+) -> Restaurant:
+    """A new restaurant on the platform (admins only), its settings checked as on every change;
+    it joins the catalogue with an empty menu and no team."""
+    if not actor.is_admin:
+        raise NotRestaurantStaff("Only the platform's admins add restaurants.")
+    unknown = set(settings) - PLATFORM_FIELDS
+    if unknown:
+        raise ValidationFailed(
+            f"You may not set {', '.join(sorted(unknown))}.", field=sorted(unknown)[0]
+        )
+    cleaned = restaurant_settings_check(settings)
+    slug = (slug or "").strip()
+    if not slug:
+        raise ValidationFailed("A restaurant needs a slug.", field="slug")
+    if Restaurant.objects.filter(slug=slug).exists():
+        raise ValidationFailed("Another restaurant has this slug.", field="slug")
+    with transaction.atomic():
+        restaurant = Restaurant.objects.create(slug=slug, address=address, **cleaned)
+        restaurant.cuisines.set(cuisines)
+    return restaurant
+
+
 def restaurant_update(*, actor: User, restaurant_id, changes: dict) -> Restaurant:
     """Change a restaurant's settings. Owners and managers change their own restaurant's day-to-
     day settings; admins everything in PLATFORM_FIELDS. The menu (which carries the currency) is

@@ -16,6 +16,7 @@ from restaurants.models import (
 )
 from tests.admin_forms import change_form_data
 from tests.factories import (
+    AddressFactory,
     AdminFactory,
     MenuItemFactory,
     OptionFactory,
@@ -235,3 +236,80 @@ def test_new_items_and_categories_are_created_by_the_services(staff):
     item = MenuItem.objects.get(restaurant=restaurant)
     assert item.name == "Prego"  # the service trims, as the API's does
     assert _version(restaurant) > version
+
+
+def _form_errors(response) -> list:
+    context = response.context or {}
+    errors = [context["adminform"].form.errors] if "adminform" in context else []
+    for inline in context.get("inline_admin_formsets", []):
+        errors += [inline.formset.non_form_errors(), *inline.formset.errors]
+    return [error for error in errors if error]
+
+
+def _empty_add_form(client) -> dict:
+    """The add page's inline management forms, with no rows."""
+    page = client.get(reverse("admin:restaurants_restaurant_add"))
+    data = {}
+    for inline in page.context["inline_admin_formsets"]:
+        prefix = inline.formset.prefix
+        data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
+    return data
+
+
+def test_a_restaurant_added_in_the_admin_gets_its_settings_and_hours(staff):
+    """The add page saves through restaurants' own service (settings checked the same way),
+    cuisines and opening hours included."""
+    address = AddressFactory(user=None)
+    data = _empty_add_form(staff)
+    data.update(
+        {
+            "name": "Tasca Nova",
+            "slug": "tasca-nova",
+            "address": str(address.pk),
+            "time_zone": "Europe/Lisbon",
+            "currency": "EUR",
+            "created_at_0": "2026-11-25",
+            "created_at_1": "10:00:00",
+            "delivery_radius_m": "4000",
+            "delivery_fee": "250",
+            "minimum_order": "1000",
+            "preparation_minutes": "20",
+            "opening_hours-TOTAL_FORMS": "1",
+            "opening_hours-0-weekday": "0",
+            "opening_hours-0-opens_at": "10:00",
+            "opening_hours-0-closes_at": "22:00",
+        }
+    )
+
+    response = staff.post(reverse("admin:restaurants_restaurant_add"), data)
+
+    assert response.status_code == 302, _form_errors(response)
+    created = Restaurant.objects.get(slug="tasca-nova")
+    assert (created.name, created.time_zone) == ("Tasca Nova", "Europe/Lisbon")
+    assert created.opening_hours.count() == 1
+
+
+def test_a_restaurant_with_a_bad_currency_is_not_added(staff):
+    address = AddressFactory(user=None)
+    data = _empty_add_form(staff)
+    data.update(
+        {
+            "name": "Nope",
+            "slug": "nope",
+            "address": str(address.pk),
+            "currency": "E1R",
+            "time_zone": "Europe/Lisbon",
+            "delivery_radius_m": "4000",
+            "delivery_fee": "250",
+            "minimum_order": "1000",
+            "preparation_minutes": "20",
+            "created_at_0": "2026-11-25",
+            "created_at_1": "10:00:00",
+        }
+    )
+
+    response = staff.post(reverse("admin:restaurants_restaurant_add"), data)
+
+    assert response.status_code == 200
+    assert "ISO 4217" in str(_form_errors(response))
+    assert not Restaurant.objects.filter(slug="nope").exists()
