@@ -34,4 +34,6 @@ def test_menu_objects_of_a_deactivated_restaurant_are_not_found_by_id(gql):
     restaurant.is_active = False
     restaurant.save(update_fields=["is_active"])
 
-    assert gql.data(query, {"id": item_id})["node"] is None
+    hidden = gql.execute(query, {"id": item_id})
+    assert hidden.data == {"node": None}
+    assert hidden.errors[0]["extensions"]["code"] == "NOT_FOUND"
