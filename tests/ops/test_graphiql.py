@@ -92,22 +92,29 @@ def test_the_committed_files_are_the_pinned_packages():
 )
 def test_graphiql_renders_in_chromium_with_no_network(tmp_path):
     with live_servers(1) as [server]:
-        checked = subprocess.run(
-            [
-                sys.executable,
-                "scripts/graphiql_check.py",
-                f"{server.http_url}/graphql/",
-                "--screenshot",
-                str(tmp_path / "graphiql.png"),
-            ],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-    report = json.loads(checked.stdout)
+        # Two tries: a headless browser started on a loaded 2-core machine, right after the
+        # console's browser tests, once died before printing anything (a real fault of the page
+        # fails both tries the same way).
+        for _attempt in range(2):
+            checked = subprocess.run(
+                [
+                    sys.executable,
+                    "scripts/graphiql_check.py",
+                    f"{server.http_url}/graphql/",
+                    "--screenshot",
+                    str(tmp_path / "graphiql.png"),
+                ],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=120,
+                check=False,
+            )
+            if checked.stdout.strip():
+                break
 
+    assert checked.stdout.strip(), checked.stderr[-3000:]
+    report = json.loads(checked.stdout)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert report["rendered"] and report["schema_loaded"]
     assert report["outside_loopback"] == []
