@@ -33,6 +33,7 @@ from graphql_api.core.metrics import GraphQLMetrics
 from graphql_api.core.plain import PlainDataExecutionContext
 from graphql_api.delivery.mutations import DeliveryMutation
 from graphql_api.delivery.queries import DeliveryQuery
+from graphql_api.favourites.schema import FavouritesMutation, FavouritesQuery
 from graphql_api.notifications.mutations import NotificationsMutation
 from graphql_api.notifications.queries import NotificationsQuery
 from graphql_api.orders.mutations import OrdersMutation
@@ -41,6 +42,8 @@ from graphql_api.orders.subscriptions import OrdersSubscription
 from graphql_api.payments.mutations import PaymentsMutation
 from graphql_api.restaurants.mutations import RestaurantsMutation
 from graphql_api.restaurants.queries import RestaurantsQuery
+from graphql_api.reviews.mutations import ReviewsMutation
+from graphql_api.reviews.queries import ReviewsQuery
 
 
 @strawberry.type
@@ -82,6 +85,8 @@ Query = merge_types(
         DeliveryQuery,
         RestaurantsQuery,
         NotificationsQuery,
+        ReviewsQuery,
+        FavouritesQuery,
     ),
 )
 Mutation = merge_types(
@@ -93,6 +98,8 @@ Mutation = merge_types(
         PaymentsMutation,
         RestaurantsMutation,
         NotificationsMutation,
+        ReviewsMutation,
+        FavouritesMutation,
     ),
 )
 Subscription = merge_types("Subscription", (OrdersSubscription,))

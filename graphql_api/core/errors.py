@@ -40,6 +40,7 @@ class ErrorCode(Enum):
     PAYMENT_UNAVAILABLE = "PAYMENT_UNAVAILABLE"
     INVALID_TRANSITION = "INVALID_TRANSITION"
     CONFLICT = "CONFLICT"
+    REVIEW_NOT_ALLOWED = "REVIEW_NOT_ALLOWED"
 
 
 @strawberry.type(description="An expected failure: what went wrong, and on which input field.")

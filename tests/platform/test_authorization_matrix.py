@@ -22,11 +22,13 @@ from strawberry import relay
 from accounts.services import session_start
 from delivery.models import Delivery, DeliveryStatus
 from delivery.services.dispatch import delivery_dispatch
+from favourites.services import favourite_add
 from graphql_api.schema import schema
 from notifications.models import Notification
 from orders.models import Order, OrderStatus
 from orders.services.acceptance import order_accept
 from restaurants.models import MenuItem, Option, OptionGroup, StaffRole
+from reviews.services import review_submit
 from tests.delivery.dispatch_helpers import driver_at
 from tests.factories import (
     DEFAULT_PASSWORD,
@@ -276,7 +278,41 @@ QUERIES = {
     "myNotificationPreferences": Row(
         "{ myNotificationPreferences { emailEnabled } }", lambda w: {}, SIGNED_IN
     ),
+    "restaurantReviews": Row(
+        "query($id: ID!) { restaurantReviews(restaurantId: $id, first: 5) { totalCount } }",
+        lambda w: {"id": gid("Restaurant", w.restaurant.pk)},
+        frozenset(CALLERS),
+    ),
+    # Everyone signed in has a list of their own; the world's favourite is customer A's.
+    "myFavourites": Row(
+        "{ myFavourites(first: 5) { edges { node { restaurant { id } } } } }",
+        lambda w: _favourite_of_a(w),
+        frozenset({"customer_a"}),
+        lambda body, w: bool(((body.get("data") or {}).get("myFavourites") or {}).get("edges")),
+    ),
 }
+
+
+def _favourite_of_a(world: World) -> dict:
+    favourite_add(
+        user=world.users["customer_a"], restaurant_id=world.restaurant.pk, now=timezone.now()
+    )
+    return {}
+
+
+def _delivered_order_of_a(world: World) -> Order:
+    return OrderFactory(
+        status=OrderStatus.DELIVERED,
+        delivered_at=timezone.now(),
+        customer=world.users["customer_a"],
+        restaurant=world.restaurant,
+    )
+
+
+def _review_of_a(world: World) -> dict:
+    order = _delivered_order_of_a(world)
+    review = review_submit(customer=order.customer, order_id=order.pk, stars=3, now=timezone.now())
+    return {"id": gid("Review", review.pk)}
 
 
 def restaurant_row(document: str, variables, reach=KITCHEN_1) -> Row:
@@ -443,6 +479,31 @@ MUTATIONS = {
     "updateNotificationPreferences": Row(
         "mutation { updateNotificationPreferences(input: {sms: false}) { errors { code } } }",
         lambda w: {},
+        SIGNED_IN,
+    ),
+    "rateOrder": Row(
+        "mutation($id: ID!) { rateOrder(input: {orderId: $id, stars: 4}) "
+        "{ review { stars } errors { code } } }",
+        lambda w: {"id": gid("Order", _delivered_order_of_a(w).pk)},
+        frozenset({"customer_a"}),
+    ),
+    "replyToReview": Row(
+        'mutation($id: ID!) { replyToReview(input: {reviewId: $id, text: "Thank you"}) '
+        "{ review { reply } errors { code } } }",
+        _review_of_a,
+        MANAGERS_1,
+    ),
+    # A favourite is the caller's own: every signed-in caller may keep (or drop) one.
+    "addFavourite": Row(
+        "mutation($id: ID!) { addFavourite(input: {restaurantId: $id}) "
+        "{ isFavourite errors { code } } }",
+        lambda w: {"id": gid("Restaurant", w.restaurant.pk)},
+        SIGNED_IN,
+    ),
+    "removeFavourite": Row(
+        "mutation($id: ID!) { removeFavourite(input: {restaurantId: $id}) "
+        "{ isFavourite errors { code } } }",
+        lambda w: {"id": gid("Restaurant", w.restaurant.pk)},
         SIGNED_IN,
     ),
 }
