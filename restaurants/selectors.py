@@ -19,12 +19,12 @@ from restaurants.geo import (
 )
 from restaurants.models import (
     Closure,
-    MenuItem,
     OpeningHours,
     Restaurant,
     RestaurantStaff,
     StaffRole,
 )
+from restaurants.search import restaurants_matching
 
 # Average courier speed in town, and the minutes to hand over at both ends.
 COURIER_SPEED_KMH = 20
@@ -159,9 +159,7 @@ def restaurants_listed(
     """Active restaurants for the catalogue, filtered in SQL; nearest first with `near`."""
     queryset = restaurants_public()
     if search:
-        matching = Q(name__icontains=search) | Q(cuisines__name__icontains=search)
-        dish = MenuItem.objects.filter(restaurant_id=OuterRef("pk"), name__icontains=search)
-        queryset = queryset.filter(matching | Exists(dish)).distinct()
+        queryset = restaurants_matching(queryset, search)
     if cuisine:
         queryset = queryset.filter(
             Exists(
@@ -179,6 +177,8 @@ def restaurants_listed(
         open_q = _open_now_q(now)
         queryset = queryset.filter(open_q) if open_now else queryset.exclude(open_q)
     if near is None:
+        if search and connection.vendor == "postgresql":
+            return queryset.order_by(F("search_rank").desc(), "name", "pk")
         return queryset.order_by("name", "pk")
     if connection.vendor == "postgresql":
         return restaurants_nearest_by_index(queryset, *near)
