@@ -42,6 +42,10 @@ class RestaurantFilter:
         default=None,
         description="Only restaurants delivering to this point, nearest first.",
     )
+    dietary_tag: str | None = strawberry.field(
+        default=None,
+        description='Only restaurants with an available dish carrying this tag ("vegan").',
+    )
     min_rating: float | None = strawberry.field(
         default=None, description="Only restaurants rated at least this on average (1 to 5)."
     )
@@ -115,6 +119,7 @@ class RestaurantsQuery:
             cuisine=(filter.cuisine or "").strip()[:64] or None,
             open_now=filter.open_now,
             near=_near(filter.near),
+            dietary_tag=(filter.dietary_tag or "").strip()[:30] or None,
             now=timezone.now(),
         )
         return restaurants_rated(

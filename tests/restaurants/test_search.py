@@ -75,3 +75,19 @@ def test_a_search_costs_the_same_queries_however_many_match(gql, django_assert_n
         data = gql.data(SEARCH, {"filter": {"search": "pizza"}, "first": 20})
 
     assert data["restaurants"]["totalCount"] == count
+
+
+def test_the_dietary_tag_filter_keeps_restaurants_with_an_available_tagged_dish(gql, city):
+    MenuItemFactory(category__restaurant=city["tasca"], name="Grão", dietary_tags=["vegan"])
+    MenuItemFactory(
+        category__restaurant=city["napoli"],
+        name="Marinara",
+        dietary_tags=["vegan"],
+        is_available=False,
+    )
+    MenuItemFactory(category__restaurant=city["corner"], name="Toast", dietary_tags=["vegetarian"])
+    data = gql.data(SEARCH, {"filter": {"dietaryTag": "Vegan"}, "first": 20})
+
+    assert [edge["node"]["name"] for edge in data["restaurants"]["edges"]] == ["Tasca do Zé"]
+    assert found(gql, "tasca", dietaryTag="vegan") == ["Tasca do Zé"]
+    assert found(gql, "corner", dietaryTag="vegan") == []
