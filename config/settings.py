@@ -373,6 +373,28 @@ NOTIFY_TEST_SEND_DELAY_SECONDS = env.float("NOTIFY_TEST_SEND_DELAY_SECONDS", def
 # No restaurant delivers further than this (near-me searches box their candidates with it).
 MAX_DELIVERY_RADIUS_M = env.int("MAX_DELIVERY_RADIUS_M", default=20_000)
 
+# --- Fees (minor units of the restaurant's currency; a restaurant's own values win) ----------
+# The platform's delivery-fee bands, "upToMetres:fee" pairs, for restaurants without their own
+# (empty: such a restaurant charges its flat delivery fee at any distance it serves).
+DELIVERY_FEE_BANDS = env.str("DELIVERY_FEE_BANDS", default="")
+# Orders whose food comes to less than the threshold pay the small-order fee (0: none).
+SMALL_ORDER_THRESHOLD = env.int("SMALL_ORDER_THRESHOLD", default=0)
+SMALL_ORDER_FEE = env.int("SMALL_ORDER_FEE", default=0)
+# The platform's service fee: a share of the food in basis points (100 = 1 %), rounded half up,
+# then raised to the floor and cut to the cap (cap 0: no cap). 0 basis points and floor 0: none.
+SERVICE_FEE_BASIS_POINTS = env.int("SERVICE_FEE_BASIS_POINTS", default=0)
+SERVICE_FEE_MIN = env.int("SERVICE_FEE_MIN", default=0)
+SERVICE_FEE_MAX = env.int("SERVICE_FEE_MAX", default=0)
+
+# --- Scheduled orders --------------------------------------------------------------------------
+# How many days ahead (besides today) a customer may choose a slot: Stripe keeps an
+# authorisation about 7 days, so the card is always captured or released before it lapses.
+SCHEDULE_DAYS_AHEAD = env.int("SCHEDULE_DAYS_AHEAD", default=7)
+# A scheduled order must be accepted this many minutes before its slot's kitchen start, and
+# within PAYMENT_AUTHORIZATION_MAX_AGE_HOURS of its authorisation, whichever comes first; else
+# it is cancelled and its card released (orders.scheduled_expire, in beat).
+SCHEDULED_ACCEPT_DEADLINE_MINUTES = env.int("SCHEDULED_ACCEPT_DEADLINE_MINUTES", default=30)
+
 # --- Delivery dispatch -------------------------------------------------------------------------
 # How far from the restaurant a driver may be to be offered a delivery.
 DISPATCH_RADIUS_KM = env.float("DISPATCH_RADIUS_KM", default=8.0)
