@@ -347,6 +347,7 @@ CELERY_BEAT_SCHEDULE = {
     "payments-reconcile": {"task": "orders.payments_reconcile", "schedule": 60.0},
     "orders-expire-unpaid": {"task": "orders.expire_unpaid", "schedule": 60.0},
     "orders-acceptances-resume": {"task": "orders.acceptances_resume", "schedule": 15.0},
+    "orders-scheduled-expire": {"task": "orders.scheduled_expire", "schedule": 60.0},
     "accounts-purge-refresh-tokens": {
         "task": "accounts.purge_refresh_tokens",
         "schedule": 24 * 3600.0,

@@ -20,6 +20,8 @@ class NotificationKind(models.TextChoices):
     ORDER_READY = "ORDER_READY", "Order ready for pickup"
     ORDER_PICKED_UP = "ORDER_PICKED_UP", "Order picked up"
     ORDER_DELIVERED = "ORDER_DELIVERED", "Order delivered"
+    ORDER_READY_TO_COLLECT = "ORDER_READY_TO_COLLECT", "Pickup order ready at the counter"
+    ORDER_COLLECTED = "ORDER_COLLECTED", "Pickup order collected"
     ORDER_CANCELLED = "ORDER_CANCELLED", "Order cancelled"
     ORDER_REJECTED = "ORDER_REJECTED", "Order rejected"
     ORDER_PAYMENT_FAILED = "ORDER_PAYMENT_FAILED", "Payment failed"

@@ -36,6 +36,10 @@ class RestaurantDayStats:
     day: date
     orders: int = strawberry.field(description="Orders placed (the card authorised).")
     delivered: int
+    pickup_orders: int = strawberry.field(
+        description="Of `orders`, those the customer collects (the rest are deliveries)."
+    )
+    collected: int = strawberry.field(description="Pickup orders their customers collected.")
     cancelled: int = strawberry.field(description="Cancelled or rejected.")
     revenue: Money = strawberry.field(description="Totals of accepted, not cancelled orders.")
     average_preparation_minutes: float | None = strawberry.field(
@@ -149,6 +153,8 @@ class OrdersQuery:
                 day=day.day,
                 orders=day.orders,
                 delivered=day.delivered,
+                pickup_orders=day.pickup_orders,
+                collected=day.collected,
                 cancelled=day.cancelled,
                 revenue=money(day.revenue, currency),
                 average_preparation_minutes=day.average_preparation_minutes,
