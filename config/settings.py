@@ -352,6 +352,7 @@ CELERY_BEAT_SCHEDULE = {
     "orders-expire-unpaid": {"task": "orders.expire_unpaid", "schedule": 60.0},
     "orders-acceptances-resume": {"task": "orders.acceptances_resume", "schedule": 15.0},
     "orders-scheduled-expire": {"task": "orders.scheduled_expire", "schedule": 60.0},
+    "orders-scheduled-remind": {"task": "orders.scheduled_remind", "schedule": 60.0},
     "accounts-purge-refresh-tokens": {
         "task": "accounts.purge_refresh_tokens",
         "schedule": 24 * 3600.0,
@@ -399,6 +400,8 @@ SCHEDULE_DAYS_AHEAD = env.int("SCHEDULE_DAYS_AHEAD", default=7)
 # within PAYMENT_AUTHORIZATION_MAX_AGE_HOURS of its authorisation, whichever comes first; else
 # it is cancelled and its card released (orders.scheduled_expire, in beat).
 SCHEDULED_ACCEPT_DEADLINE_MINUTES = env.int("SCHEDULED_ACCEPT_DEADLINE_MINUTES", default=30)
+# The restaurant's team is reminded this long before a scheduled order's accept-by time.
+SCHEDULED_ACCEPT_REMINDER_MINUTES = env.int("SCHEDULED_ACCEPT_REMINDER_MINUTES", default=60)
 
 # --- Delivery dispatch -------------------------------------------------------------------------
 # How far from the restaurant a driver may be to be offered a delivery.

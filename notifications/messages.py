@@ -96,6 +96,16 @@ def for_restaurant_new_order(order: Order) -> Message:
     )
 
 
+def accept_reminder(order: Order) -> Message:
+    zone = ZoneInfo(order.restaurant.time_zone)
+    return Message(
+        NotificationKind.ORDER_ACCEPT_REMINDER,
+        f"Accept scheduled order {order.number}",
+        f"Order {order.number} for {order.scheduled_for.astimezone(zone):%a %d %b %H:%M} is "
+        f"cancelled unless accepted by {order.accept_by.astimezone(zone):%H:%M}.",
+    )
+
+
 def refunded(order: Order, amount: int, currency: str) -> Message:
     return Message(
         NotificationKind.ORDER_REFUNDED,

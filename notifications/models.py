@@ -22,6 +22,7 @@ class NotificationKind(models.TextChoices):
     ORDER_DELIVERED = "ORDER_DELIVERED", "Order delivered"
     ORDER_READY_TO_COLLECT = "ORDER_READY_TO_COLLECT", "Pickup order ready at the counter"
     ORDER_COLLECTED = "ORDER_COLLECTED", "Pickup order collected"
+    ORDER_ACCEPT_REMINDER = "ORDER_ACCEPT_REMINDER", "A scheduled order waits to be accepted"
     ORDER_CANCELLED = "ORDER_CANCELLED", "Order cancelled"
     ORDER_REJECTED = "ORDER_REJECTED", "Order rejected"
     ORDER_PAYMENT_FAILED = "ORDER_PAYMENT_FAILED", "Payment failed"

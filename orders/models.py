@@ -82,6 +82,9 @@ class Order(models.Model):
     scheduled_for = models.DateTimeField(null=True, blank=True)
     # A scheduled order not accepted by then is cancelled and its card released.
     accept_by = models.DateTimeField(null=True, blank=True)
+    # When the restaurant was reminded to accept it (once, SCHEDULED_ACCEPT_REMINDER_MINUTES
+    # before accept_by).
+    accept_reminder_sent_at = models.DateTimeField(null=True, blank=True)
     customer_note = models.CharField(max_length=500, blank=True)
 
     created_at = models.DateTimeField(default=timezone.now)

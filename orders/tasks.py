@@ -44,3 +44,10 @@ def orders_scheduled_expire_task(**_) -> int:
     from orders.services.maintenance import orders_scheduled_expire
 
     return orders_scheduled_expire(now=timezone.now())
+
+
+@shared_task(name="orders.scheduled_remind", ignore_result=True)
+def orders_scheduled_remind_task(**_) -> int:
+    from orders.services.maintenance import orders_scheduled_remind
+
+    return orders_scheduled_remind(now=timezone.now())

@@ -12,15 +12,21 @@ from django.utils import timezone
 
 from delivery.models import Delivery, DeliveryOffer
 from delivery.services.dispatch import deliveries_redispatch_due, delivery_dispatch
+from notifications.models import Notification
 from orders.errors import SlotUnavailable
 from orders.models import Fulfilment, Order, OrderStatus
 from orders.scheduling import scheduled_accept_by, slots_available
 from orders.services.actions import order_cancel
 from orders.services.checkout import CartLine, order_place
-from orders.services.maintenance import orders_scheduled_expire
+from orders.services.maintenance import orders_scheduled_expire, orders_scheduled_remind
 from payments.models import PaymentStatus
 from restaurants.models import Closure, OpeningHours
-from tests.factories import CustomerFactory, OrderFactory, RestaurantFactory
+from tests.factories import (
+    CustomerFactory,
+    OrderFactory,
+    RestaurantFactory,
+    RestaurantStaffFactory,
+)
 from tests.orders.checkout_helpers import a_menu, global_id
 
 LISBON = ZoneInfo("Europe/Lisbon")
@@ -366,3 +372,24 @@ def test_two_checkouts_for_the_last_place_in_a_slot_one_wins():
     assert failures == []
     assert (len(placed), len(refused)) == (1, 1)
     assert Order.objects.filter(scheduled_for=slot).count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("payments_live")
+def test_the_team_is_reminded_once_to_accept_a_scheduled_order_in_time(
+    django_capture_on_commit_callbacks,
+):
+    menu = a_menu(slot_capacity=1, slot_minutes=30)
+    owner = RestaurantStaffFactory(restaurant=menu.restaurant).user
+    with django_capture_on_commit_callbacks(execute=True):
+        order = place_scheduled(menu, first_slot_tomorrow(menu.restaurant)).order
+    placed_notice = Notification.objects.get(recipient=owner, kind="ORDER_PLACED")
+    assert "accept it by" in placed_notice.body
+
+    early = order.accept_by - timedelta(minutes=61)
+    assert orders_scheduled_remind(now=early) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert orders_scheduled_remind(now=early + timedelta(minutes=1)) == 1
+    assert orders_scheduled_remind(now=early + timedelta(minutes=2)) == 0
+    reminder = Notification.objects.get(recipient=owner, kind="ORDER_ACCEPT_REMINDER")
+    assert order.number in reminder.title
