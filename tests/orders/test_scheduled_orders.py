@@ -27,7 +27,7 @@ from tests.factories import (
     RestaurantFactory,
     RestaurantStaffFactory,
 )
-from tests.orders.checkout_helpers import a_menu, global_id
+from tests.orders.checkout_helpers import PLACE_ORDER, a_menu, checkout_input, global_id, line
 
 LISBON = ZoneInfo("Europe/Lisbon")
 SLOTS = """
@@ -393,3 +393,55 @@ def test_the_team_is_reminded_once_to_accept_a_scheduled_order_in_time(
     assert orders_scheduled_remind(now=early + timedelta(minutes=2)) == 0
     reminder = Notification.objects.get(recipient=owner, kind="ORDER_ACCEPT_REMINDER")
     assert order.number in reminder.title
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("payments_live")
+def test_a_scheduled_pickup_through_graphql_quote_then_order(gql):
+    menu = a_menu(slot_capacity=2, slot_minutes=30)
+    day = (timezone.now() + timedelta(days=2)).astimezone(LISBON).date()
+    gql.login_as(menu.customer)
+    slots = gql.data(
+        SLOTS,
+        {"id": global_id("Restaurant", menu.restaurant.pk), "day": str(day), "mode": "PICKUP"},
+    )["availableSlots"]
+    chosen = slots[10]["startsAt"]
+    variables = checkout_input(menu, [line(menu.soup, 3)], key="scheduled-graphql-1")
+    variables.pop("deliveryAddressId")
+    variables.update(fulfilment="PICKUP", scheduledFor=chosen)
+    quote_variables = {
+        key: value
+        for key, value in variables.items()
+        if key not in ("paymentMethodId", "idempotencyKey")
+    }
+    quoted = gql.data(
+        "query($input: CheckoutQuoteInput!) { checkoutQuote(input: $input) { quote { "
+        "scheduledFor estimatedAt total { amount } } errors { code field } } }",
+        {"input": quote_variables},
+    )["checkoutQuote"]
+    assert quoted["errors"] == []
+    assert quoted["quote"]["estimatedAt"] == quoted["quote"]["scheduledFor"] == chosen
+    placed = gql.data(
+        PLACE_ORDER.replace("id number status", "id number status scheduledFor acceptBy"),
+        {"input": variables},
+    )["placeOrder"]
+    assert placed["errors"] == []
+    assert placed["order"]["scheduledFor"] == chosen
+    assert placed["order"]["total"] == quoted["quote"]["total"]
+    assert datetime.fromisoformat(placed["order"]["acceptBy"]) < datetime.fromisoformat(chosen)
+
+    # A time between slots: SLOT_UNAVAILABLE on scheduledFor, for the quote and the order.
+    between = (datetime.fromisoformat(chosen) + timedelta(minutes=10)).isoformat()
+    quote_variables["scheduledFor"] = between
+    refused = gql.data(
+        "query($input: CheckoutQuoteInput!) { checkoutQuote(input: $input) { "
+        "errors { code field } } }",
+        {"input": quote_variables},
+    )["checkoutQuote"]
+    assert refused["errors"] == [{"code": "SLOT_UNAVAILABLE", "field": "scheduledFor"}]
+    variables.update(scheduledFor=between, idempotencyKey="scheduled-graphql-2")
+    refused = gql.data(PLACE_ORDER, {"input": variables})["placeOrder"]
+    assert [(e["code"], e["field"]) for e in refused["errors"]] == [
+        ("SLOT_UNAVAILABLE", "scheduledFor")
+    ]
+    assert Order.objects.count() == 1
