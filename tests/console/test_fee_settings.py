@@ -2,6 +2,7 @@
 services refuse is refused on the form, and what they store is what checkout charges."""
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 from django.urls import reverse
@@ -11,7 +12,12 @@ from orders import fees
 from restaurants.models import Restaurant
 from restaurants.services_edits import restaurant_update
 from tests.admin_forms import change_form_data
-from tests.factories import AdminFactory, RestaurantFactory, RestaurantStaffFactory
+from tests.factories import (
+    AdminFactory,
+    PickupOrderFactory,
+    RestaurantFactory,
+    RestaurantStaffFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +92,29 @@ def test_owners_set_their_slot_capacity_but_not_their_fees():
             actor=owner.user, restaurant_id=restaurant_id, changes={"slot_minutes": 7}
         )
     assert refused.value.field == "slot_minutes"
+
+
+def test_an_orders_page_shows_every_fee_and_a_scheduled_pickup(staff):
+    order = PickupOrderFactory(
+        subtotal=900,
+        small_order_fee=120,
+        service_fee=50,
+        tip=100,
+        total=900 + 120 + 50 + 100,
+        scheduled_for=datetime(2026, 7, 1, 11, tzinfo=UTC),
+        accept_by=datetime(2026, 7, 1, 10, tzinfo=UTC),
+    )
+    page = staff.get(reverse("admin:orders_order_change", args=[order.pk]))
+    content = page.content.decode()
+    for shown in (
+        "Small-order fee",
+        "1.20 EUR",
+        "Service fee",
+        "0.50 EUR",
+        "Discount",
+        "11.70 EUR",
+        "Pickup, scheduled for 2026-07-01 12:00:00 WEST (11:00:00 UTC)",
+        "accept by 2026-07-01 11:00:00 WEST (10:00:00 UTC)",
+        "the customer collects it",
+    ):
+        assert shown in content, shown
