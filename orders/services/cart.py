@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from accounts.models import Address, User
+from core.dates import datetime_in_window
 from core.errors import DomainError, ValidationFailed
 from orders import pricing
 from orders.errors import (
@@ -112,6 +113,12 @@ def cart_price(
         raise ValidationFailed("A pickup order has no delivery address.", field="deliveryAddressId")
     if fulfilment == Fulfilment.DELIVERY and delivery_address_id is None:
         raise ValidationFailed("Choose a delivery address.", field="deliveryAddressId")
+    if scheduled_for is not None:
+        if scheduled_for.tzinfo is None:
+            raise ValidationFailed(
+                "Give the time with its offset, as availableSlots does.", field="scheduledFor"
+            )
+        datetime_in_window(scheduled_for, field="scheduledFor")
 
     _check_time(restaurant, scheduled_for, fulfilment, now, problems)
 

@@ -205,8 +205,21 @@ def test_the_quote_reports_every_problem_at_once(gql, menu):
         ({"tip": -1}, "VALIDATION", "tip"),
         ({"items": []}, "VALIDATION", "items"),
         ({"restaurantId": "not-an-id"}, "NOT_FOUND", "restaurantId"),
+        ({"scheduledFor": "2026-12-01T12:00:00"}, "VALIDATION", "scheduledFor"),
+        ({"scheduledFor": "9999-12-31T23:00:00-12:00"}, "VALIDATION", "scheduledFor"),
+        ({"scheduledFor": "2026-01-01T12:00:00+00:00"}, "SLOT_UNAVAILABLE", "scheduledFor"),
     ],
-    ids=["foreign-address", "no-address", "pickup-with-address", "negative-tip", "empty", "id"],
+    ids=[
+        "foreign-address",
+        "no-address",
+        "pickup-with-address",
+        "negative-tip",
+        "empty",
+        "id",
+        "no-offset",
+        "year-9999",
+        "past",
+    ],
 )
 def test_bad_input_is_a_typed_error(gql, menu, change, code, field):
     gql.login_as(menu.customer)
@@ -237,3 +250,25 @@ def test_the_quote_estimates_the_delivery_time(gql, menu):
     # 20 minutes' preparation, 6 minutes at 20 km/h, 5 of handover.
     expected = before + timedelta(minutes=31)
     assert abs(timezone.datetime.fromisoformat(estimated) - expected) < timedelta(seconds=30)
+
+
+def test_the_restaurant_shows_its_fee_rules(gql, menu):
+    fees_query = """query($id: ID!) { restaurant(id: $id) { fees {
+      deliveryFeeBands { upToMetres fee { amount currency } }
+      smallOrderThreshold { amount } smallOrderFee { amount }
+      serviceFeeBasisPoints serviceFeeMin { amount } serviceFeeMax { amount } } } }"""
+    shown = gql.data(fees_query, {"id": global_id("Restaurant", menu.restaurant.pk)})
+    fees = shown["restaurant"]["fees"]
+    assert fees["deliveryFeeBands"] == [
+        {"upToMetres": band["upToMetres"], "fee": {"amount": band["fee"], "currency": "EUR"}}
+        for band in BANDS
+    ]
+    assert (fees["smallOrderThreshold"], fees["smallOrderFee"]) == (
+        {"amount": 1500},
+        {"amount": 120},
+    )
+    assert (fees["serviceFeeBasisPoints"], fees["serviceFeeMin"], fees["serviceFeeMax"]) == (
+        500,
+        {"amount": 50},
+        {"amount": 300},
+    )
