@@ -272,3 +272,19 @@ def test_the_restaurant_shows_its_fee_rules(gql, menu):
         {"amount": 50},
         {"amount": 300},
     )
+
+
+def test_a_quote_costs_the_same_queries_for_one_line_and_ten(gql, menu, django_assert_num_queries):
+    gql.login_as(menu.customer)
+    address = address_km_north(menu, 1.5)
+    small = {"input": quote_input(menu, [line(menu.pizza, 1, [menu.small])], address=address)}
+    big_cart = [line(menu.pizza, 2, [menu.large, menu.olives, menu.anchovies])] * 5 + [
+        line(menu.soup, 3)
+    ] * 5
+    big = {"input": quote_input(menu, big_cart, address=address)}
+    gql.data(QUOTE, small)  # the caller's token and rate-limit state, as on any later call
+    # The caller, the restaurant, its closures and hours, the address, items, groups, options.
+    with django_assert_num_queries(8) as one:
+        assert gql.data(QUOTE, small)["checkoutQuote"]["errors"] == []
+    with django_assert_num_queries(len(one.captured_queries)):
+        assert gql.data(QUOTE, big)["checkoutQuote"]["errors"] == []
