@@ -35,3 +35,10 @@ def notify_delivery_waiting_task(*, delivery_id, **_) -> None:
     from notifications.services import delivery_waiting_notify
 
     delivery_waiting_notify(delivery_id=delivery_id)
+
+
+@shared_task(name="notifications.order_accept_reminder", ignore_result=True)
+def notify_order_accept_reminder_task(*, order_id, **_) -> None:
+    from notifications.services import order_accept_reminder_notify
+
+    order_accept_reminder_notify(order_id=order_id)

@@ -44,6 +44,6 @@ def _run(statements):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("restaurants", "0003_nearest_neighbour_index")]
+    dependencies = [("restaurants", "0004_fees_and_slots")]
 
     operations = [migrations.RunPython(_run(CREATE), _run(DROP))]
