@@ -18,6 +18,7 @@ from graphql_api.core.relay_ids import decode_id
 from graphql_api.core.types import Money, money
 from graphql_api.orders.checkout_types import CheckoutQuote, CheckoutQuotePayload, TimeSlot
 from graphql_api.orders.inputs import CheckoutQuoteInput, FulfilmentEnum, cart_lines, optional_id
+from graphql_api.orders.reorder_types import ReorderCart, ReorderPayload
 from graphql_api.orders.types import OrderConnection, OrderStatusEnum, OrderType
 from orders.errors import OrderNotFound
 from orders.models import Order
@@ -29,6 +30,7 @@ from orders.selectors import (
     restaurant_stats_for,
 )
 from orders.services.cart import checkout_quote
+from orders.services.reorder import order_reorder
 
 
 @strawberry.type(description="One local day of a restaurant's orders.")
@@ -109,6 +111,18 @@ class OrdersQuery:
             now=timezone.now(),
         )
         return CheckoutQuotePayload(quote=CheckoutQuote.from_cart(cart), errors=[])
+
+    @strawberry.field(
+        description="One of the signed-in customer's past orders as a cart at today's menu "
+        "and prices, each line saying what changed; writes nothing.",
+        extensions=[DomainErrorsToPayload()],
+    )
+    def reorder(self, info: Info, order_id: strawberry.ID) -> ReorderPayload:
+        order = decode_id(order_id, "Order")
+        if order is None:
+            raise OrderNotFound(field="orderId")
+        cart = order_reorder(customer=require_user(info), order_id=order)
+        return ReorderPayload(cart=ReorderCart.of(cart), errors=[])
 
     @strawberry.field(
         description="The times (today or up to 7 days ahead, in the restaurant's own time "

@@ -296,6 +296,12 @@ QUERIES = {
     "myNotificationPreferences": Row(
         "{ myNotificationPreferences { emailEnabled } }", lambda w: {}, SIGNED_IN
     ),
+    "reorder": Row(
+        "query($id: ID!) { reorder(orderId: $id) { cart { subtotalNow { amount } } "
+        "errors { code } } }",
+        lambda w: {"id": gid("Order", w.captured.pk)},
+        frozenset({"customer_a"}),
+    ),
     "restaurantReviews": Row(
         "query($id: ID!) { restaurantReviews(restaurantId: $id, first: 5) { totalCount } }",
         lambda w: {"id": gid("Restaurant", w.restaurant.pk)},
