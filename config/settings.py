@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "accounts",
     "restaurants",
     "payments",
+    "promotions",
     "orders",
     "delivery",
     "notifications",
@@ -291,6 +292,8 @@ SIGN_IN_LOCKOUT_AFTER_FAILURES = env.int("SIGN_IN_LOCKOUT_AFTER_FAILURES", defau
 SIGN_IN_LOCKOUT_SECONDS = env.int("SIGN_IN_LOCKOUT_SECONDS", default=900)
 # Per signed-in user and minute: mutations that call Stripe or send messages.
 RATE_LIMIT_PAYMENT_CALLS_PER_MINUTE = env.int("RATE_LIMIT_PAYMENT_CALLS_PER_MINUTE", default=10)
+# checkPromoCode per user: enough to try a few codes, too few to guess them one by one.
+RATE_LIMIT_PROMO_CHECKS_PER_MINUTE = env.int("RATE_LIMIT_PROMO_CHECKS_PER_MINUTE", default=20)
 # The most support staff (without "refund any amount") refund of one order, in minor units.
 SUPPORT_REFUND_LIMIT = env.int("SUPPORT_REFUND_LIMIT", default=5000)
 # Checkout attempts per customer per minute (repeats of one idempotency key count too).

@@ -42,6 +42,7 @@ class ErrorCode(Enum):
     INVALID_TRANSITION = "INVALID_TRANSITION"
     CONFLICT = "CONFLICT"
     REVIEW_NOT_ALLOWED = "REVIEW_NOT_ALLOWED"
+    PROMO_CODE_NOT_APPLICABLE = "PROMO_CODE_NOT_APPLICABLE"
 
 
 @strawberry.type(description="An expected failure: what went wrong, and on which input field.")

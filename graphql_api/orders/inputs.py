@@ -42,6 +42,9 @@ class PlaceOrderInput:
         default=None,
         description="The start of one of availableSlots; null: as soon as possible.",
     )
+    promo_code: str | None = strawberry.field(
+        default=None, description="Its discount comes off the food and shows as `discount`."
+    )
 
 
 @strawberry.input(description="What placeOrder takes, without the payment.")
@@ -54,6 +57,7 @@ class CheckoutQuoteInput:
     tip: int = 0
     fulfilment: FulfilmentEnum = FulfilmentEnum.DELIVERY  # type: ignore[attr-defined]
     scheduled_for: datetime | None = None
+    promo_code: str | None = None
 
 
 @strawberry.input

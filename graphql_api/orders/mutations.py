@@ -66,6 +66,7 @@ class OrdersMutation:
             now=timezone.now(),
             fulfilment=input.fulfilment.value,
             scheduled_for=input.scheduled_for,
+            promo_code=input.promo_code,
         )
         payment, errors = payment_payload(result.payment_result)
         return PlaceOrderPayload(order=result.order, payment=payment, errors=errors)

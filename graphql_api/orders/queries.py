@@ -109,6 +109,7 @@ class OrdersQuery:
             tip=input.tip,
             scheduled_for=input.scheduled_for,
             now=timezone.now(),
+            promo_code=input.promo_code,
         )
         return CheckoutQuotePayload(quote=CheckoutQuote.from_cart(cart), errors=[])
 

@@ -28,17 +28,27 @@ from orders.errors import (
     RestaurantClosed,
 )
 from orders.fees import restaurant_fee_rules
-from orders.models import Fulfilment
+from orders.models import Fulfilment, Order, OrderStatus
 from orders.scheduling import slot_check
+from promotions.errors import PromoCodeNotApplicable
+from promotions.services import PromoDiscount, promo_code_normalize, promo_discount
 from restaurants.errors import RestaurantNotFound
 from restaurants.models import MenuItem, OptionGroup, Restaurant
 from restaurants.selectors import (
     delivery_eta_minutes,
     restaurant_accepts_orders_at,
     restaurant_distance_km,
+    restaurant_public,
 )
 
 QUANTITY_MIN, QUANTITY_MAX = 1, 50
+# Orders that never went ahead: their promo use is given back, and they are no "first order".
+NOT_GONE_AHEAD = (
+    OrderStatus.PENDING_PAYMENT,
+    OrderStatus.PAYMENT_FAILED,
+    OrderStatus.CANCELLED,
+    OrderStatus.REJECTED,
+)
 LINES_MAX = 50
 NOTE_MAX_LENGTH = 200
 
@@ -70,6 +80,8 @@ class PricedCart:
     scheduled_for: datetime | None
     # When the food should arrive (delivery) or be ready at the counter (pickup).
     estimated_at: datetime
+    promo: PromoDiscount | None = None
+    has_earlier_orders: bool = False
 
 
 class _Problems:
@@ -100,6 +112,7 @@ def cart_price(
     scheduled_for: datetime | None,
     now: datetime,
     every_problem: bool = False,
+    promo_code: str | None = None,
 ) -> PricedCart:
     problems = _Problems(collect=every_problem)
     restaurant = (
@@ -133,6 +146,21 @@ def cart_price(
 
     lines = _priced_lines(restaurant, items, problems)
     rules = restaurant_fee_rules(restaurant)
+    promo, has_earlier_orders = None, False
+    if promo_code_normalize(promo_code):
+        has_earlier_orders = customer_has_earlier_orders(customer)
+        try:
+            promo = promo_discount(
+                code=promo_code,
+                customer=customer,
+                restaurant_id=restaurant.pk,
+                currency=restaurant.currency,
+                subtotal=sum(line.price.line_total for line in lines),
+                has_earlier_orders=has_earlier_orders,
+                now=now,
+            )
+        except PromoCodeNotApplicable as error:
+            problems.add(error)
     try:
         totals = pricing.order_totals(
             currency=restaurant.currency,
@@ -140,6 +168,7 @@ def cart_price(
             rules=rules,
             distance_m=distance_m,
             tip=tip,
+            discount=promo.discount if promo is not None else 0,
         )
     except pricing.BeyondFeeBands:  # the range check above has reported it
         totals = None
@@ -155,7 +184,15 @@ def cart_price(
         totals=totals,
         scheduled_for=scheduled_for,
         estimated_at=_estimated_at(restaurant, distance_m, scheduled_for, now),
+        promo=promo,
+        has_earlier_orders=has_earlier_orders,
     )
+
+
+def customer_has_earlier_orders(customer: User) -> bool:
+    """Whether a first-order code is still open to the customer: any order that went ahead
+    counts; one that was cancelled, rejected or never paid does not."""
+    return Order.objects.filter(customer_id=customer.pk).exclude(status__in=NOT_GONE_AHEAD).exists()
 
 
 def _check_time(restaurant, scheduled_for, fulfilment, now, problems: _Problems) -> None:
@@ -357,6 +394,7 @@ def checkout_quote(
     tip: int,
     scheduled_for: datetime | None,
     now: datetime,
+    promo_code: str | None = None,
 ) -> PricedCart:
     """`checkoutQuote`: the cart exactly as `placeOrder` would price and charge it now, or every
     problem found with it. Writes nothing."""
@@ -370,4 +408,26 @@ def checkout_quote(
         scheduled_for=scheduled_for,
         now=now,
         every_problem=True,
+        promo_code=promo_code,
+    )
+
+
+def promo_code_check(
+    *, customer: User, code: str, restaurant_id, subtotal: int, now: datetime
+) -> PromoDiscount:
+    """`checkPromoCode`: what the code would take off this much food at this restaurant for
+    this customer now, or PromoCodeNotApplicable with the reason. Writes nothing."""
+    if not 0 <= subtotal <= pricing.ORDER_TOTAL_MAX:
+        raise ValidationFailed(f"From 0 to {pricing.ORDER_TOTAL_MAX}.", field="subtotal")
+    restaurant = restaurant_public(restaurant_id=restaurant_id).first() if restaurant_id else None
+    if restaurant is None:
+        raise RestaurantNotFound(field="restaurantId")
+    return promo_discount(
+        code=code,
+        customer=customer,
+        restaurant_id=restaurant.pk,
+        currency=restaurant.currency,
+        subtotal=subtotal,
+        has_earlier_orders=customer_has_earlier_orders(customer),
+        now=now,
     )

@@ -30,6 +30,7 @@ from orders.services.lifecycle import order_initial_event
 from orders.services.payments import order_payment_authorize
 from payments.models import Payment, PaymentStatus
 from payments.services import PaymentResult, payment_create, payment_method_check
+from promotions.services import promo_redeem
 from restaurants.models import Restaurant
 
 logger = logging.getLogger(__name__)
@@ -77,6 +78,7 @@ def order_place(
     now: datetime,
     fulfilment: str = Fulfilment.DELIVERY,
     scheduled_for: datetime | None = None,
+    promo_code: str | None = None,
 ) -> PlaceOrderResult:
     idempotency_key = (idempotency_key or "").strip()
     if not IDEMPOTENCY_KEY_MIN_LENGTH <= len(idempotency_key) <= IDEMPOTENCY_KEY_MAX_LENGTH:
@@ -102,6 +104,7 @@ def order_place(
                 now=now,
                 fulfilment=fulfilment,
                 scheduled_for=scheduled_for,
+                promo_code=promo_code,
             )
         except IntegrityError:
             # Either a concurrent request with the same key won (return its order), or the
@@ -133,6 +136,7 @@ def _create_order(
     now: datetime,
     fulfilment: str,
     scheduled_for: datetime | None,
+    promo_code: str | None,
 ):
     payment_method_id = (payment_method_id or "").strip()
     if not payment_method_id or len(payment_method_id) > PAYMENT_METHOD_ID_MAX_LENGTH:
@@ -146,6 +150,7 @@ def _create_order(
         tip=tip,
         scheduled_for=scheduled_for,
         now=now,
+        promo_code=promo_code,
     )
     # Last, as the only check that asks Stripe; never inside the transaction.
     payment_method_check(payment_method_id=payment_method_id)
@@ -180,6 +185,20 @@ def _create_order(
             )
             for position, line in enumerate(cart.lines)
         )
+        if cart.promo is not None:
+            # Counted here, once: the order's row is new, so a replay of this checkout finds
+            # the order by its key and never reaches this line again.
+            promo_redeem(
+                promo_id=cart.promo.promo_id,
+                customer=customer,
+                order_id=order.pk,
+                restaurant_id=cart.restaurant.pk,
+                currency=cart.totals.currency,
+                subtotal=cart.totals.subtotal,
+                has_earlier_orders=cart.has_earlier_orders,
+                discount=cart.totals.discount,
+                now=now,
+            )
         order_initial_event(order=order, actor=customer, now=now)
         payment = payment_create(
             order_id=order.pk,

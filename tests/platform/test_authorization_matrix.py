@@ -302,6 +302,13 @@ QUERIES = {
         lambda w: {"id": gid("Order", w.captured.pk)},
         frozenset({"customer_a"}),
     ),
+    # Any signed-in customer may ask; the answer is about their own use of the code.
+    "checkPromoCode": Row(
+        'query($id: ID!) { checkPromoCode(code: "NONE", restaurantId: $id, subtotal: 1000) '
+        "{ applies problem } }",
+        lambda w: {"id": gid("Restaurant", w.restaurant.pk)},
+        SIGNED_IN,
+    ),
     "restaurantReviews": Row(
         "query($id: ID!) { restaurantReviews(restaurantId: $id, first: 5) { totalCount } }",
         lambda w: {"id": gid("Restaurant", w.restaurant.pk)},
