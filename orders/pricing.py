@@ -120,3 +120,13 @@ def order_totals(
         total=subtotal + sum(fees.values()) + tip - discount,
         **fees,
     )
+
+
+def line_refund_amount(*, line_total: int, subtotal: int, discount: int) -> int:
+    """A line's share of what was paid for the food: its total less its share of the discount
+    (the discount spread over the lines by their totals, the share rounded up so the refund is
+    rounded down). The shares of every line never add up to more than the food cost."""
+    if subtotal <= 0:
+        return 0
+    discount_share = -(-discount * line_total // subtotal)  # ceiling division
+    return max(line_total - discount_share, 0)

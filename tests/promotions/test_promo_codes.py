@@ -280,3 +280,39 @@ def test_the_last_use_goes_to_exactly_one_of_two_concurrent_checkouts(client):
     assert outcomes == ["PROMO_CODE_NOT_APPLICABLE", "placed"]
     assert PromoCode.objects.get().uses == 1
     assert PromoRedemption.objects.count() == 1
+
+
+def test_a_partial_refund_of_a_line_gives_back_its_share_of_what_was_paid(gql):
+    from orders.pricing import line_refund_amount
+
+    menu = a_menu()
+    a_code(kind="FIXED", percent_basis_points=0, amount=1000)
+    variables = {
+        "input": checkout_input(
+            menu, [line(menu.pizza, 2, [menu.large]), line(menu.soup, 3)], key="promo-lines-01"
+        )
+    }
+    variables["input"]["promoCode"] = "SAVE10"
+    placed = gql.login_as(menu.customer).data(PLACE, variables)["placeOrder"]
+    order = Order.objects.get(number=placed["order"]["number"])
+    staff = AdminFactory()
+    order_accept(order_id=order.pk, actor=staff, preparation_minutes=10, now=timezone.now())
+    pizza, soup = order.lines.order_by("position")
+
+    shares = [
+        line_refund_amount(line_total=each.line_total, subtotal=order.subtotal, discount=1000)
+        for each in (pizza, soup)
+    ]
+    refunded = order_refund(
+        order_id=order.pk,
+        actor=staff,
+        amount=shares[1],
+        reason="the soup was cold",
+        idempotency_key="refund-soup-line-01",
+        now=timezone.now(),
+    )
+
+    # 3,000 of pizza and 1,350 of soup, 1,000 off: the soup carries 311 of it (rounded up).
+    assert shares == [3000 - 690, 1350 - 311]
+    assert refunded.amount == 1039
+    assert sum(shares) <= order.subtotal - order.discount
