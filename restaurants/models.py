@@ -63,6 +63,11 @@ class Restaurant(models.Model):
     # (0: the restaurant takes no scheduled orders).
     slot_minutes = models.PositiveSmallIntegerField(default=15)
     slot_capacity = models.PositiveSmallIntegerField(default=0)
+    # How expensive, for the price filter: set by the platform (not the restaurant), so a
+    # restaurant cannot list itself as cheaper than it is.
+    price_band = models.PositiveSmallIntegerField(
+        default=2, help_text="1 (cheap) to 4 (expensive)."
+    )
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="RestaurantStaff", related_name="restaurants"
     )
@@ -78,6 +83,10 @@ class Restaurant(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(currency__regex=r"^[A-Z]{3}$"), name="restaurant_currency_iso"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(price_band__gte=1, price_band__lte=4),
+                name="restaurant_price_band_1_4",
             ),
         ]
 

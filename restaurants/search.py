@@ -4,8 +4,9 @@ where the database cannot (the SQLite demo).
 On PostgreSQL a restaurant matches when a word of its name, of one of its cuisines or of one of
 its dishes is like the term by trigrams ("piza" finds "Pizzeria", "sushii" finds "Sushi Bar"),
 compared without accents or case ("acai" finds "Açaí"): `search_text()` and the trigram indexes
-of migration 0005. The three ways in are unioned as ids, so each reads its own index; matches
-are ranked by how alike the restaurant's own name is, then by name.
+of migration 0005; or when every word of the term is in its description or a dish's (full text,
+the indexes of migration 0006). The ways in are unioned as ids, so each reads its own index;
+matches are ranked by how alike the restaurant's own name is, then by name.
 """
 
 from django.db import connection
@@ -41,6 +42,25 @@ class WordLike(Func):
     output_field = BooleanField()
 
 
+class FullTextMatch(Func):
+    """Every word of `term` in `text` (accents and case ignored), as the full-text indexes of
+    migration 0006 hold it."""
+
+    template = (
+        "to_tsvector('simple'::regconfig, search_text(%(expressions)s)) @@ "
+        "plainto_tsquery('simple'::regconfig, search_text(%%s))"
+    )
+    output_field = BooleanField()
+
+    def __init__(self, text, term: str):
+        super().__init__(text)
+        self.term = term
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = super().as_sql(compiler, connection, **extra)
+        return sql, (*params, self.term)
+
+
 class WordSimilarity(Func):
     function = "word_similarity"
     output_field = FloatField()
@@ -64,7 +84,14 @@ def restaurants_matching(queryset, term: str):
     by_cuisine = Restaurant.cuisines.through.objects.filter(
         Q(WordLike(wanted, SearchText(F("cuisine__name"))))
     ).values("restaurant_id")
-    return queryset.filter(pk__in=by_name.union(by_dish, by_cuisine)).annotate(
+    by_description = Restaurant.objects.filter(Q(FullTextMatch(F("description"), term))).values(
+        "pk"
+    )
+    by_dish_description = MenuItem.objects.filter(Q(FullTextMatch(F("description"), term))).values(
+        "restaurant_id"
+    )
+    matching = by_name.union(by_dish, by_cuisine, by_description, by_dish_description)
+    return queryset.filter(pk__in=matching).annotate(
         search_rank=Greatest(
             WordSimilarity(wanted, SearchText("name")), Similarity(wanted, SearchText("name"))
         )

@@ -157,6 +157,7 @@ def restaurants_listed(
     open_now: bool | None = None,
     near: tuple[float, float] | None = None,
     dietary_tag: str | None = None,
+    price_bands: list[int] | None = None,
     now: datetime,
 ):
     """Active restaurants for the catalogue, filtered in SQL; nearest first with `near`."""
@@ -178,6 +179,8 @@ def restaurants_listed(
         )
     if dietary_tag:
         queryset = queryset.filter(Exists(_dishes_tagged(dietary_tag)))
+    if price_bands:
+        queryset = queryset.filter(price_band__in=price_bands)
     if open_now is not None:
         open_q = _open_now_q(now)
         queryset = queryset.filter(open_q) if open_now else queryset.exclude(open_q)

@@ -58,8 +58,10 @@ PLATFORM_FIELDS = OWNER_FIELDS | {
     "delivery_fee_bands",
     "small_order_threshold",
     "small_order_fee",
+    "price_band",
 }
 SLOT_MINUTES_CHOICES = (5, 10, 15, 20, 30, 60)
+PRICE_BANDS = (1, 2, 3, 4)
 SLOT_CAPACITY_MAX = 100
 FEE_BANDS_MAX = 10
 
@@ -88,6 +90,8 @@ def restaurant_settings_check(changes: dict) -> dict:
         # Empty: the platform's setting applies.
         if cleaned.get(money) is not None:
             _price(cleaned[money], money)
+    if "price_band" in cleaned and cleaned["price_band"] not in PRICE_BANDS:
+        raise ValidationFailed("From 1 (cheap) to 4 (expensive).", field="price_band")
     if "delivery_fee_bands" in cleaned:
         cleaned["delivery_fee_bands"] = delivery_fee_bands_check(cleaned["delivery_fee_bands"])
     if "slot_minutes" in cleaned and cleaned["slot_minutes"] not in SLOT_MINUTES_CHOICES:

@@ -53,6 +53,7 @@ class RestaurantType(relay.Node):
     time_zone: str
     accepting_orders: bool
     preparation_minutes: int
+    price_band: int = strawberry_django.field(description="1 (cheap) to 4 (expensive).")
     address: AddressType
     opening_hours: list[OpeningHoursType]
 

@@ -91,3 +91,41 @@ def test_the_dietary_tag_filter_keeps_restaurants_with_an_available_tagged_dish(
     assert [edge["node"]["name"] for edge in data["restaurants"]["edges"]] == ["Tasca do Zé"]
     assert found(gql, "tasca", dietaryTag="vegan") == ["Tasca do Zé"]
     assert found(gql, "corner", dietaryTag="vegan") == []
+
+
+def test_whole_words_of_a_description_are_found_without_accents(gql, city):
+    city["acai"].description = "Bowls de açaí com granola e fruta da época"
+    city["acai"].save(update_fields=["description"])
+    MenuItemFactory(
+        category__restaurant=city["tasca"],
+        name="Prato do dia",
+        description="Feijoada à transmontana",
+    )
+
+    assert found(gql, "granola fruta") == ["Açaí Lovers"]
+    assert found(gql, "feijoada transmontana") == ["Tasca do Zé"]
+    assert found(gql, "granola feijoada") == []  # every word, in one place
+
+
+def test_price_bands_filter_and_are_set_by_the_platform_only(gql, city):
+    from restaurants.services_edits import restaurant_update
+    from tests.factories import AdminFactory, RestaurantStaffFactory
+
+    admin = AdminFactory()
+    restaurant_update(actor=admin, restaurant_id=city["napoli"].pk, changes={"price_band": 1})
+    restaurant_update(actor=admin, restaurant_id=city["acai"].pk, changes={"price_band": 4})
+    owner = RestaurantStaffFactory(restaurant=city["tasca"], role="OWNER").user
+
+    data = gql.data(SEARCH, {"filter": {"priceBands": [1, 4]}, "first": 20})
+    with pytest.raises(Exception) as not_yours:
+        restaurant_update(actor=owner, restaurant_id=city["tasca"].pk, changes={"price_band": 1})
+    with pytest.raises(Exception) as out_of_range:
+        restaurant_update(actor=admin, restaurant_id=city["tasca"].pk, changes={"price_band": 5})
+    refused = gql.execute(SEARCH, {"filter": {"priceBands": [0]}, "first": 5})
+
+    assert sorted(edge["node"]["name"] for edge in data["restaurants"]["edges"]) == [
+        "Açaí Lovers",
+        "Pizzeria Napoli",
+    ]
+    assert not_yours.value.field == "price_band" and out_of_range.value.field == "price_band"
+    assert refused.errors[0]["extensions"] == {"code": "VALIDATION", "field": "priceBands"}
