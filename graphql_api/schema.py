@@ -23,6 +23,7 @@ from strawberry_django.optimizer import DjangoOptimizerExtension
 from core.errors import NotFound
 from graphql_api.accounts.mutations import AccountsMutation
 from graphql_api.accounts.queries import AccountsQuery
+from graphql_api.accounts.self_service import SelfServiceMutation, SelfServiceQuery
 from graphql_api.core.cost import QueryCostLimiter
 from graphql_api.core.error_log import errors_coded_and_logged
 from graphql_api.core.errors import graphql_error
@@ -78,6 +79,7 @@ Query = merge_types(
     (
         NodeQuery,
         AccountsQuery,
+        SelfServiceQuery,
         OrdersQuery,
         DeliveryQuery,
         RestaurantsQuery,
@@ -88,6 +90,7 @@ Mutation = merge_types(
     "Mutation",
     (
         AccountsMutation,
+        SelfServiceMutation,
         OrdersMutation,
         DeliveryMutation,
         PaymentsMutation,

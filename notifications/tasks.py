@@ -35,3 +35,19 @@ def notify_delivery_waiting_task(*, delivery_id, **_) -> None:
     from notifications.services import delivery_waiting_notify
 
     delivery_waiting_notify(delivery_id=delivery_id)
+
+
+@shared_task(name="notifications.account_token_message", ignore_result=True)
+def notify_account_token_task(*, token_id, **_) -> None:
+    from django.utils import timezone
+
+    from notifications.account_messages import account_token_message_send
+
+    account_token_message_send(token_id=token_id, now=timezone.now())
+
+
+@shared_task(name="notifications.data_export_ready", ignore_result=True)
+def notify_data_export_ready_task(*, export_id, **_) -> None:
+    from notifications.account_messages import data_export_message_send
+
+    data_export_message_send(export_id=export_id)

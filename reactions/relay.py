@@ -11,11 +11,13 @@ from collections.abc import Iterable
 
 from django.utils import timezone
 
+from accounts.account_tokens import ACCOUNT_TOKEN_ISSUED_TOPIC
 from accounts.revocation import USER_ACCESS_CHANGED_TOPIC, user_access_changed_broadcast
 from core.outbox import Consumer, outbox_relay
 from delivery.services.dispatch import DRIVER_ASSIGNED, NOBODY_TAKES_IT, OFFER_MADE
 from delivery.tasks import delivery_cancel_task, delivery_dispatch_task
 from notifications.tasks import (
+    notify_account_token_task,
     notify_delivery_offer_task,
     notify_delivery_waiting_task,
     notify_order_event_task,
@@ -84,6 +86,10 @@ CONSUMERS: dict[str, Iterable[Consumer]] = {
     MONEY_TO_RETURN: [lambda payload: payment_return_task.delay(order_id=payload["order_id"])],
     STRIPE_EVENT_RECEIVED: [
         lambda payload: order_stripe_event_apply_task.delay(event_id=payload["event_id"])
+    ],
+    # A reset link, a verification link or code to send (the secret is rebuilt by the task).
+    ACCOUNT_TOKEN_ISSUED_TOPIC: [
+        lambda payload: notify_account_token_task.delay(token_id=payload["token_id"])
     ],
     # Sessions ended or rights narrowed: that user's open sockets re-check, on every process.
     USER_ACCESS_CHANGED_TOPIC: [

@@ -40,6 +40,8 @@ class ErrorCode(Enum):
     PAYMENT_UNAVAILABLE = "PAYMENT_UNAVAILABLE"
     INVALID_TRANSITION = "INVALID_TRANSITION"
     CONFLICT = "CONFLICT"
+    VERIFICATION_REQUIRED = "VERIFICATION_REQUIRED"
+    PROVIDER_UNAVAILABLE = "PROVIDER_UNAVAILABLE"
 
 
 @strawberry.type(description="An expected failure: what went wrong, and on which input field.")

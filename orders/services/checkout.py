@@ -24,6 +24,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from accounts.models import Address, User
+from accounts.services import user_require_verified_email
 from core.errors import ValidationFailed
 from orders import pricing
 from orders.errors import (
@@ -106,6 +107,7 @@ def order_place(
     existing = _order_for_key(customer, idempotency_key)
     if existing is not None:
         return _replay(existing, now=now)
+    user_require_verified_email(customer)
 
     for _attempt in range(ORDER_NUMBER_ATTEMPTS):
         try:
