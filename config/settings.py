@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "orders",
     "delivery",
     "notifications",
+    "privacy",
     "reactions",
     "demo",
     # The staff consoles: the platform admin's orders and dashboard, the managers' console.

@@ -18,6 +18,7 @@ from delivery.services.dispatch import DRIVER_ASSIGNED, NOBODY_TAKES_IT, OFFER_M
 from delivery.tasks import delivery_cancel_task, delivery_dispatch_task
 from notifications.tasks import (
     notify_account_token_task,
+    notify_data_export_ready_task,
     notify_delivery_offer_task,
     notify_delivery_waiting_task,
     notify_order_event_task,
@@ -30,6 +31,8 @@ from orders.services.payments import MONEY_TO_RETURN
 from orders.tasks import order_stripe_event_apply_task
 from payments.services import REFUND_SUCCEEDED, STRIPE_EVENT_RECEIVED
 from payments.tasks import payment_return_task
+from privacy.services import DATA_EXPORT_READY_TOPIC, DATA_EXPORT_REQUESTED_TOPIC
+from privacy.tasks import data_export_build_task
 
 
 def _order_event(payload: dict) -> None:
@@ -90,6 +93,12 @@ CONSUMERS: dict[str, Iterable[Consumer]] = {
     # A reset link, a verification link or code to send (the secret is rebuilt by the task).
     ACCOUNT_TOKEN_ISSUED_TOPIC: [
         lambda payload: notify_account_token_task.delay(token_id=payload["token_id"])
+    ],
+    DATA_EXPORT_REQUESTED_TOPIC: [
+        lambda payload: data_export_build_task.delay(export_id=payload["export_id"])
+    ],
+    DATA_EXPORT_READY_TOPIC: [
+        lambda payload: notify_data_export_ready_task.delay(export_id=payload["export_id"])
     ],
     # Sessions ended or rights narrowed: that user's open sockets re-check, on every process.
     USER_ACCESS_CHANGED_TOPIC: [

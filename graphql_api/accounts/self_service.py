@@ -22,6 +22,7 @@ from graphql_api.core.inputs import changes_of
 from graphql_api.core.limits import rate_limit_request
 from graphql_api.core.pagination import page_field
 from graphql_api.core.relay_ids import decode_id
+from privacy.services import account_delete, data_export_request
 
 
 def _messages_limit(info: Info, action: str, target: str) -> None:
@@ -69,6 +70,11 @@ class UpdateProfileInput:
 class ChangeEmailInput:
     new_email: str
     password: str = strawberry.field(description="The current password.")
+
+
+@strawberry.input
+class RequestAccountDeletionInput:
+    password: str = strawberry.field(description="The current password, to confirm.")
 
 
 @strawberry.input
@@ -236,3 +242,28 @@ class SelfServiceMutation:
             user=user, now=now, device=device_of(info, input.device_name)
         )
         return AuthPayload.from_session(session)
+
+    @mutation(
+        description="Email a signed link to a JSON copy of everything held about the signed-in "
+        "user (profile, addresses, orders, notifications, sessions)."
+    )
+    def export_my_data(self, info: Info) -> OkPayload:
+        user = require_user(info)
+        _messages_limit(info, "data_export", str(user.pk))
+        data_export_request(user=user, now=timezone.now())
+        return OkPayload(ok=True)
+
+    @mutation(
+        description="Delete the signed-in customer's account: personal data is anonymised "
+        "(orders and payments stay for accounting), every session ends, the email is freed."
+    )
+    def request_account_deletion(self, info: Info, input: RequestAccountDeletionInput) -> OkPayload:
+        user = require_user(info)
+        rate_limit_request(
+            info,
+            action="account_deletion",
+            limit=settings.RATE_LIMIT_AUTH_PER_MINUTE,
+            extra_key=str(user.pk),
+        )
+        account_delete(user=user, password=input.password, now=timezone.now())
+        return OkPayload(ok=True)
