@@ -19,6 +19,8 @@ from django.db import transaction
 from django.utils import timezone
 from strawberry import relay
 
+from accounts.account_tokens import account_token_issue, account_token_secret
+from accounts.models import RefreshToken, TokenPurpose, User
 from accounts.services import session_start
 from delivery.models import Delivery, DeliveryStatus
 from delivery.services.dispatch import delivery_dispatch
@@ -276,7 +278,36 @@ QUERIES = {
     "myNotificationPreferences": Row(
         "{ myNotificationPreferences { emailEnabled } }", lambda w: {}, SIGNED_IN
     ),
+    # Everyone signed in has a list; only customer A's holds customer A's session.
+    "mySessions": Row(
+        "{ mySessions(first: 20) { edges { node { id } } } }",
+        lambda w: {},
+        frozenset({"customer_a"}),
+        lambda body, w: (
+            gid("Session", session_of(w.refresh_token_a))
+            in ids_in((body.get("data") or {}).get("mySessions"))
+        ),
+    ),
 }
+
+
+def session_of(refresh_token: str):
+    from accounts.services import _hash_refresh_token
+
+    return RefreshToken.objects.get(token_hash=_hash_refresh_token(refresh_token)).family
+
+
+def account_secret(user, purpose: str, target: str | None = None) -> str:
+    """A fresh token of `purpose` for `user`, issued inside the caller's rolled-back savepoint."""
+    token = account_token_issue(
+        user=user, purpose=purpose, target=target or user.email, now=timezone.now()
+    )
+    return account_token_secret(token)
+
+
+def everyone_unverified(world: World) -> dict:
+    User.objects.update(email_verified_at=None, phone_verified_at=None)
+    return {}
 
 
 def restaurant_row(document: str, variables, reach=KITCHEN_1) -> Row:
@@ -444,6 +475,78 @@ MUTATIONS = {
         "mutation { updateNotificationPreferences(input: {sms: false}) { errors { code } } }",
         lambda w: {},
         SIGNED_IN,
+    ),
+    # Answered alike for everyone (and every email): nothing to reach but a mailbox.
+    "requestPasswordReset": Row(
+        "mutation($e: String!) { requestPasswordReset(input: {email: $e}) { ok errors { code } } }",
+        lambda w: {"e": w.users["customer_a"].email},
+        frozenset(CALLERS),
+    ),
+    # Reset and verification tokens are bearer capabilities, like refresh tokens.
+    "resetPassword": Row(
+        "mutation($t: String!) { resetPassword(input: {token: $t, newPassword: "
+        '"a-new-long-passphrase"}) { ok errors { code } } }',
+        lambda w: {"t": account_secret(w.users["customer_a"], TokenPurpose.PASSWORD_RESET)},
+        frozenset(CALLERS),
+    ),
+    "verifyEmail": Row(
+        "mutation($t: String!) { verifyEmail(input: {token: $t}) { user { id } errors { code } } }",
+        lambda w: {"t": account_secret(w.users["customer_a"], TokenPurpose.EMAIL_VERIFICATION)},
+        frozenset(CALLERS),
+    ),
+    "sendEmailVerification": Row(
+        "mutation { sendEmailVerification { ok errors { code } } }",
+        everyone_unverified,
+        SIGNED_IN,
+    ),
+    "changeEmail": Row(
+        'mutation($p: String!) { changeEmail(input: {newEmail: "moved@example.test", '
+        "password: $p}) { ok errors { code } } }",
+        lambda w: {"p": DEFAULT_PASSWORD},
+        SIGNED_IN,
+    ),
+    "updateProfile": Row(
+        'mutation { updateProfile(input: {fullName: "New Name"}) { user { id } errors { code } } }',
+        lambda w: {},
+        SIGNED_IN,
+    ),
+    "sendPhoneVerification": Row(
+        "mutation { sendPhoneVerification { ok errors { code } } }",
+        everyone_unverified,
+        SIGNED_IN,
+    ),
+    # Customer A's texted code verifies nobody else's phone.
+    "verifyPhone": Row(
+        "mutation($c: String!) { verifyPhone(input: {code: $c}) { user { id } errors { code } } }",
+        lambda w: {
+            "c": account_secret(
+                w.users["customer_a"], TokenPurpose.PHONE_VERIFICATION, w.users["customer_a"].phone
+            )
+        },
+        frozenset({"customer_a"}),
+    ),
+    "endSession": Row(
+        "mutation($id: ID!) { endSession(input: {id: $id}) { ok errors { code } } }",
+        lambda w: {"id": gid("Session", session_of(w.refresh_token_a))},
+        frozenset({"customer_a"}),
+    ),
+    # With no client ids configured the providers refuse every caller alike; the checks of a
+    # real token (loopback JWKS) are in tests/accounts/test_sign_in_with_provider.py.
+    "signInWithProvider": Row(
+        'mutation { signInWithProvider(input: {provider: GOOGLE, idToken: "x.y.z", '
+        'nonce: "n"}) { accessToken errors { code } } }',
+        lambda w: {},
+        frozenset(),
+    ),
+    "exportMyData": Row(
+        "mutation { exportMyData { ok errors { code } } }", lambda w: {}, SIGNED_IN
+    ),
+    # Customers only, and not while an order is under way (customer A has some).
+    "requestAccountDeletion": Row(
+        "mutation($p: String!) { requestAccountDeletion(input: {password: $p}) "
+        "{ ok errors { code } } }",
+        lambda w: {"p": DEFAULT_PASSWORD},
+        frozenset({"customer_b"}),
     ),
 }
 
