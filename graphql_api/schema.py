@@ -39,6 +39,7 @@ from graphql_api.notifications.queries import NotificationsQuery
 from graphql_api.orders.mutations import OrdersMutation
 from graphql_api.orders.queries import OrdersQuery
 from graphql_api.orders.subscriptions import OrdersSubscription
+from graphql_api.payments.cards import CardsMutation, CardsQuery
 from graphql_api.payments.mutations import PaymentsMutation
 from graphql_api.restaurants.mutations import RestaurantsMutation
 from graphql_api.restaurants.queries import RestaurantsQuery
@@ -84,6 +85,7 @@ Query = merge_types(
         DeliveryQuery,
         RestaurantsQuery,
         NotificationsQuery,
+        CardsQuery,
     ),
 )
 Mutation = merge_types(
@@ -94,6 +96,7 @@ Mutation = merge_types(
         OrdersMutation,
         DeliveryMutation,
         PaymentsMutation,
+        CardsMutation,
         RestaurantsMutation,
         NotificationsMutation,
     ),

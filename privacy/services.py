@@ -32,9 +32,12 @@ from core.outbox import outbox_publish
 from notifications.models import AccountMessage, Notification, NotificationPreference
 from orders.models import Order, OrderEvent
 from orders.transitions import TERMINAL
+from payments.models import SavedPaymentMethod
 
 DATA_EXPORT_REQUESTED_TOPIC = "privacy.data_export_requested"
 DATA_EXPORT_READY_TOPIC = "privacy.data_export_ready"
+# After a deletion commits: the Stripe Customer (and the cards saved on it) is deleted at Stripe.
+ACCOUNT_DELETED_TOPIC = "privacy.account_deleted"
 DELETED_NAME = "Deleted user"
 # Drop-off points of a deleted person's orders keep two decimals (about 1 km): enough for
 # statistics, not a home.
@@ -147,6 +150,11 @@ def user_data(user_id) -> dict:
             .order_by("created_at")
             .values("device_name", "user_agent", "ip_prefix", "session_started_at", "created_at")
         ),
+        "savedCards": list(
+            SavedPaymentMethod.objects.filter(user_id=user_id).values(
+                "brand", "last4", "exp_month", "exp_year", "created_at"
+            )
+        ),
         "linkedSignIns": list(
             ExternalIdentity.objects.filter(user_id=user_id).values("provider", "created_at")
         ),
@@ -189,6 +197,8 @@ def account_delete(*, user: User, password: str, now: datetime) -> None:
         AccountToken.objects.filter(user=user).delete()
         ExternalIdentity.objects.filter(user=user).delete()
         DataExport.objects.filter(user=user).delete()
+        SavedPaymentMethod.objects.filter(user=user).delete()
+        outbox_publish(topic=ACCOUNT_DELETED_TOPIC, payload={"user_id": str(user.pk)})
         user.email = f"deleted-{uuid.uuid4().hex}@deleted.invalid"
         user.full_name = DELETED_NAME
         user.phone = ""

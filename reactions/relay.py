@@ -30,8 +30,12 @@ from orders.services.lifecycle import ORDER_EVENT_RECORDED
 from orders.services.payments import MONEY_TO_RETURN
 from orders.tasks import order_stripe_event_apply_task
 from payments.services import REFUND_SUCCEEDED, STRIPE_EVENT_RECEIVED
-from payments.tasks import payment_return_task
-from privacy.services import DATA_EXPORT_READY_TOPIC, DATA_EXPORT_REQUESTED_TOPIC
+from payments.tasks import payment_return_task, stripe_customer_forget_task
+from privacy.services import (
+    ACCOUNT_DELETED_TOPIC,
+    DATA_EXPORT_READY_TOPIC,
+    DATA_EXPORT_REQUESTED_TOPIC,
+)
 from privacy.tasks import data_export_build_task
 
 
@@ -99,6 +103,9 @@ CONSUMERS: dict[str, Iterable[Consumer]] = {
     ],
     DATA_EXPORT_READY_TOPIC: [
         lambda payload: notify_data_export_ready_task.delay(export_id=payload["export_id"])
+    ],
+    ACCOUNT_DELETED_TOPIC: [
+        lambda payload: stripe_customer_forget_task.delay(user_id=payload["user_id"])
     ],
     # Sessions ended or rights narrowed: that user's open sockets re-check, on every process.
     USER_ACCESS_CHANGED_TOPIC: [

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from strawberry import relay
@@ -28,6 +29,7 @@ from graphql_api.schema import schema
 from notifications.models import Notification
 from orders.models import Order, OrderStatus
 from orders.services.acceptance import order_accept
+from payments.localstripe import card_payment_method
 from restaurants.models import MenuItem, Option, OptionGroup, StaffRole
 from tests.delivery.dispatch_helpers import driver_at
 from tests.factories import (
@@ -278,6 +280,12 @@ QUERIES = {
     "myNotificationPreferences": Row(
         "{ myNotificationPreferences { emailEnabled } }", lambda w: {}, SIGNED_IN
     ),
+    "myPaymentMethods": Row(
+        "{ myPaymentMethods(first: 20) { edges { node { id } } } }",
+        lambda w: {"_": str(saved_card_of_a(w).pk)},
+        frozenset({"customer_a"}),
+        lambda body, w: bool(ids_in((body.get("data") or {}).get("myPaymentMethods"))),
+    ),
     # Everyone signed in has a list; only customer A's holds customer A's session.
     "mySessions": Row(
         "{ mySessions(first: 20) { edges { node { id } } } }",
@@ -303,6 +311,38 @@ def account_secret(user, purpose: str, target: str | None = None) -> str:
         user=user, purpose=purpose, target=target or user.email, now=timezone.now()
     )
     return account_token_secret(token)
+
+
+def saved_card_of_a(world: World):
+    from payments.models import SavedPaymentMethod
+
+    return SavedPaymentMethod.objects.create(
+        user=world.users["customer_a"],
+        stripe_payment_method_id=card_payment_method(settings.STRIPE_API_BASE, "4242424242424242"),
+        brand="visa",
+        last4="4242",
+        exp_month=12,
+        exp_year=2034,
+    )
+
+
+def confirmed_setup_of_a(world: World) -> str:
+    from payments import gateway
+    from payments.localstripe import request
+    from payments.services.cards import stripe_customer_ensure
+
+    customer_id = stripe_customer_ensure(user=world.users["customer_a"], now=timezone.now())
+    setup = gateway.setup_intent_create(
+        customer_id=customer_id, metadata={}, idempotency_key=f"matrix-{timezone.now()}"
+    )
+    payment_method = card_payment_method(settings.STRIPE_API_BASE, "4242424242424242")
+    request(
+        "POST",
+        settings.STRIPE_API_BASE,
+        f"/v1/setup_intents/{setup.id}/confirm",
+        {"client_secret": setup.client_secret, "payment_method": payment_method},
+    )
+    return setup.id
 
 
 def everyone_unverified(world: World) -> dict:
@@ -540,6 +580,20 @@ MUTATIONS = {
     ),
     "exportMyData": Row(
         "mutation { exportMyData { ok errors { code } } }", lambda w: {}, SIGNED_IN
+    ),
+    "addPaymentMethod": Row(
+        "mutation { addPaymentMethod { setupIntentId errors { code } } }", lambda w: {}, SIGNED_IN
+    ),
+    "confirmPaymentMethod": Row(
+        "mutation($s: String!) { confirmPaymentMethod(input: {setupIntentId: $s}) "
+        "{ paymentMethod { id } errors { code } } }",
+        lambda w: {"s": confirmed_setup_of_a(w)},
+        frozenset({"customer_a"}),
+    ),
+    "removePaymentMethod": Row(
+        "mutation($id: ID!) { removePaymentMethod(input: {id: $id}) { ok errors { code } } }",
+        lambda w: {"id": gid("PaymentMethod", saved_card_of_a(w).pk)},
+        frozenset({"customer_a"}),
     ),
     # Customers only, and not while an order is under way (customer A has some).
     "requestAccountDeletion": Row(
