@@ -10,18 +10,21 @@ import os
 import statistics
 import sys
 import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 CITY_CENTRE = {"latitude": 38.7223, "longitude": -9.1393}
 
 
-def _operations():
+def _operations(slug: str):
     from bench import operations
 
     return {
-        "menu": (operations.MENU, {"slug": "bench-menu-300"}, False),
-        "menu-cold": (operations.MENU, {"slug": "bench-menu-300"}, True),
+        "menu": (operations.MENU, {"slug": slug}, False),
+        "menu-cold": (operations.MENU, {"slug": slug}, True),
         "near-me": (operations.NEAR_ME, {"near": CITY_CENTRE}, False),
     }
 
@@ -32,8 +35,14 @@ def main(argv=None) -> int:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--interval", type=float, default=0.0005, help="Sampling interval (s).")
     parser.add_argument("--depth", type=int, default=40, help="Lines of the call tree kept.")
+    parser.add_argument("--slug", default="bench-menu-300", help="The menu's restaurant.")
+    parser.add_argument("--out", default=str(ROOT / "var" / "bench"))
     args = parser.parse_args(argv)
 
+    from bench.stack import bench_environment
+
+    # The benchmark's database, cache and settings (make bench seeds them), not the shell's.
+    os.environ.update(bench_environment(Path(args.out)))
     import django
 
     django.setup()
@@ -41,8 +50,8 @@ def main(argv=None) -> int:
     from django.test import Client
     from pyinstrument import Profiler
 
-    document, variables, cold = _operations()[args.operation]
-    client = Client()
+    document, variables, cold = _operations(args.slug)[args.operation]
+    client = Client(HTTP_HOST="127.0.0.1")
 
     def request():
         if cold:

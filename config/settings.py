@@ -279,6 +279,10 @@ GRAPHQL_MAX_INPUT_LIST_LENGTH = env.int("GRAPHQL_MAX_INPUT_LIST_LENGTH", default
 GRAPHQL_COST_BUDGET_ANONYMOUS = env.int("GRAPHQL_COST_BUDGET_ANONYMOUS", default=5000)
 GRAPHQL_COST_BUDGET_USER = env.int("GRAPHQL_COST_BUDGET_USER", default=10000)
 GRAPHQL_COST_BUDGET_STAFF = env.int("GRAPHQL_COST_BUDGET_STAFF", default=50000)
+# How long a whole answer to a public catalogue read (a restaurant and its menu) is kept; 0 turns
+# the response cache off (graphql_api/core/response_cache.py). Edits never wait for it: any change
+# to the restaurant or its menu makes a new key.
+GRAPHQL_RESPONSE_CACHE_SECONDS = env.int("GRAPHQL_RESPONSE_CACHE_SECONDS", default=600)
 # Off in production unless asked for: the schema is public in schema.graphql, but a live
 # introspection endpoint is one more thing an attacker can lean on (cost, probing).
 GRAPHQL_INTROSPECTION = env.bool("GRAPHQL_INTROSPECTION", default=DEBUG)

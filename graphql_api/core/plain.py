@@ -10,6 +10,7 @@ and __typename as graphql-core would give, with no resolver per field. Such type
 arguments, resolvers or permissions on their fields (the menu's types have none).
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from graphql import (
@@ -31,36 +32,89 @@ class PlainData:
         self.value = value
 
 
+INT_RANGE = range(-(2**31), 2**31)
+
+
 class PlainDataExecutionContext(StrawberryGraphQLCoreExecutionContext):
+    """Completes `PlainData` with completers compiled once per (type, selections) of this
+    execution: a list of 1,000 items walks one prepared function per field, not the type
+    checks of every level for every value."""
+
     def complete_value(self, return_type, field_details_list, info, path, result, *args):
         if type(result) is PlainData:
-            return self._complete_plain(return_type, field_details_list, result.value)
+            return self._completer(return_type, field_details_list)(result.value)
         return super().complete_value(return_type, field_details_list, info, path, result, *args)
 
-    def _complete_plain(self, return_type: GraphQLOutputType, field_details_list, value):
-        if type(return_type) is GraphQLNonNull:
-            completed = self._complete_plain(return_type.of_type, field_details_list, value)
-            if completed is None:
-                raise TypeError(f"Cannot return null for non-nullable {return_type.of_type}.")
-            return completed
-        if value is None:
-            return None
-        if type(return_type) is GraphQLList:
-            item_type = return_type.of_type
-            return [self._complete_plain(item_type, field_details_list, item) for item in value]
-        if is_leaf_type(return_type):
-            return return_type.serialize(value)
-        return self._complete_object(return_type, field_details_list, value)
+    def _completer(self, return_type: GraphQLOutputType, field_details_list) -> Callable:
+        # Keyed like graphql-core's own memo: siblings in a list share the selections' list,
+        # and keeping it in the value keeps its id from being reused during this execution.
+        completers = self.__dict__.setdefault("_plain_completers", {})
+        key = (return_type, id(field_details_list))
+        known = completers.get(key)
+        if known is None:
+            known = (field_details_list, self._compile(return_type, field_details_list))
+            completers[key] = known
+        return known[1]
 
-    def _complete_object(self, object_type: GraphQLObjectType, field_details_list, value: dict):
-        # Memoised by graphql-core per (type, field list): siblings in a list share the lookup.
+    def _compile(self, return_type: GraphQLOutputType, field_details_list) -> Callable:
+        if type(return_type) is GraphQLNonNull:
+            inner = self._compile(return_type.of_type, field_details_list)
+            type_name = return_type.of_type
+
+            def non_null(value):
+                completed = inner(value)
+                if completed is None:
+                    raise TypeError(f"Cannot return null for non-nullable {type_name}.")
+                return completed
+
+            return non_null
+        if type(return_type) is GraphQLList:
+            item = self._compile(return_type.of_type, field_details_list)
+            return lambda value: None if value is None else [item(each) for each in value]
+        if is_leaf_type(return_type):
+            return _leaf_completer(return_type)
+        return self._object_completer(return_type, field_details_list)
+
+    def _object_completer(self, object_type: GraphQLObjectType, field_details_list) -> Callable:
+        fields = None  # compiled at the first value: the selections may hold cycles of types
+
+        def complete(value):
+            nonlocal fields
+            if value is None:
+                return None
+            if fields is None:
+                fields = self._object_fields(object_type, field_details_list)
+            return {
+                key: (constant if complete_field is None else complete_field(value[name]))
+                for key, name, complete_field, constant in fields
+            }
+
+        return complete
+
+    def _object_fields(self, object_type: GraphQLObjectType, field_details_list) -> list:
         grouped = self.collect_subfields(object_type, field_details_list).grouped_field_set
-        completed = {}
+        fields = []
         for key, details in grouped.items():
             name = details[0].node.name.value
             if name == "__typename":
-                completed[key] = object_type.name
+                fields.append((key, name, None, object_type.name))
             else:
                 field_type = object_type.fields[name].type
-                completed[key] = self._complete_plain(field_type, details, value[name])
-        return completed
+                fields.append((key, name, self._completer(field_type, details), None))
+        return fields
+
+
+def _leaf_completer(leaf_type) -> Callable:
+    serialize = leaf_type.serialize
+    # The built-in scalars' own checks, skipped for values already of the output's type.
+    native = {"String": str, "ID": str, "Boolean": bool, "Float": float}.get(leaf_type.name)
+
+    def leaf(value):
+        if value is None:
+            return None
+        kind = type(value)
+        if kind is native or (kind is int and leaf_type.name == "Int" and value in INT_RANGE):
+            return value
+        return serialize(value)
+
+    return leaf

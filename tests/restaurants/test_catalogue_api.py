@@ -140,9 +140,11 @@ def a_menu_of(size: int):
 def test_the_full_menu_costs_five_queries_cold_and_one_cached(gql, django_assert_num_queries, size):
     a_menu_of(size)
 
-    with django_assert_num_queries(5):  # restaurant + categories, items, groups, options
+    # The restaurant's row (the response cache's look), the restaurant, then categories, items,
+    # and option groups with their options.
+    with django_assert_num_queries(5):
         cold = gql.data(MENU, {"slug": "big-menu"})
-    with django_assert_num_queries(1):  # the restaurant; the menu comes from the cache
+    with django_assert_num_queries(1):  # the restaurant's row; the answer comes from the cache
         warm = gql.data(MENU, {"slug": "big-menu"})
 
     assert cold == warm
@@ -177,8 +179,9 @@ def test_menus_on_a_page_of_restaurants_cost_the_same_queries_at_any_size(
         item = MenuItemFactory(category__restaurant=restaurant, name=f"Dish {index}")
         OptionFactory(group=OptionGroupFactory(item=item))
 
-    # the page, then the menus of the whole page at once: categories, items, groups, options
-    with django_assert_num_queries(5):
+    # the page, then the menus of the whole page at once: categories, items, and option groups
+    # with their options
+    with django_assert_num_queries(4):
         data = gql.data(
             "{ restaurants(first: 50) { edges { node { name menu { items { name "
             "optionGroups { options { name } } } } } } } }"
