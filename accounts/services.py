@@ -18,7 +18,16 @@ from django.db.models import F
 
 from accounts.account_tokens import account_token_issue, account_tokens_end
 from accounts.errors import InvalidCredentials, VerificationRequired
-from accounts.models import Address, RefreshToken, Role, TokenPurpose, User, normalize_email
+from accounts.models import (
+    AccountToken,
+    Address,
+    DataExport,
+    RefreshToken,
+    Role,
+    TokenPurpose,
+    User,
+    normalize_email,
+)
 from accounts.revocation import user_access_changed_record
 from accounts.tokens import access_token_issue
 from core.errors import FieldErrors, NotFound, ValidationFailed
@@ -275,6 +284,13 @@ def token_version_bump(user: User) -> None:
 def refresh_tokens_purge_expired(*, now: datetime) -> int:
     deleted, _ = RefreshToken.objects.filter(expires_at__lte=now).delete()
     return deleted
+
+
+def account_secrets_purge_expired(*, now: datetime) -> int:
+    """Expired reset/verification tokens and data exports: nothing a link can reach any more."""
+    tokens, _ = AccountToken.objects.filter(expires_at__lte=now).delete()
+    exports, _ = DataExport.objects.filter(expires_at__lte=now).delete()
+    return tokens + exports
 
 
 def _coordinate(value, *, field: str, limit: int) -> Decimal:

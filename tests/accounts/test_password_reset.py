@@ -8,6 +8,7 @@ from django.core import mail
 from django.utils import timezone
 
 from accounts.models import AccountToken, RefreshToken, TokenPurpose
+from accounts.revocation import USER_ACCESS_CHANGED_TOPIC
 from accounts.services import session_start, user_change_password
 from core.models import OutboxMessage
 from tests.accounts.account_helpers import emails_to, token_from_last_email
@@ -64,6 +65,10 @@ def test_resetting_sets_the_password_ends_every_session_and_spends_the_token(
         result = gql.data(RESET, {"token": token, "password": NEW_PASSWORD})["resetPassword"]
     assert result == {"ok": True, "errors": []}
     assert not RefreshToken.objects.filter(user=user, revoked_at__isnull=True).exists()
+    # Open sockets of the user re-check their token (and close) once this is relayed.
+    assert OutboxMessage.objects.filter(
+        topic=USER_ACCESS_CHANGED_TOPIC, payload={"user_id": str(user.pk)}
+    ).exists()
     old = gql.execute(ME, token=session.access_token)
     assert old.data == {"me": None}
     assert gql.data(LOGIN, {"email": user.email, "password": DEFAULT_PASSWORD})["login"][
@@ -140,3 +145,15 @@ def test_no_mail_is_sent_for_a_token_spent_before_its_message_went_out(
 
     notify_account_token_task(token_id=str(AccountToken.objects.get(user=user).pk))
     assert emails_to(user.email) == []
+
+
+def test_expired_tokens_are_purged_by_the_daily_task(gql, django_capture_on_commit_callbacks):
+    from accounts.tasks import purge_refresh_tokens_task
+
+    user = CustomerFactory()
+    request_reset(gql, user.email, django_capture_on_commit_callbacks)
+    request_reset(gql, CustomerFactory().email, django_capture_on_commit_callbacks)
+    AccountToken.objects.filter(user=user).update(expires_at=timezone.now() - timedelta(seconds=1))
+    purge_refresh_tokens_task()
+    assert not AccountToken.objects.filter(user=user).exists()
+    assert AccountToken.objects.count() == 1
