@@ -265,6 +265,7 @@ SCENARIOS = {
     "me": {"mix": [(1, "me")]},
     "my-orders": {"mix": [(1, "my_orders")]},
     "order": {"mix": [(1, "order")]},
+    "place-order": {"mix": [(1, "place_order")]},
     "read-mix": {
         "mix": [(35, "near_me"), (25, "menu"), (10, "menu_big"), (10, "me"), (10, "my_orders")]
         + [(10, "order")],

@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "orders",
     "delivery",
     "notifications",
+    "reviews",
+    "favourites",
     "privacy",
     "reactions",
     "demo",
@@ -279,6 +281,8 @@ GRAPHQL_MAX_INPUT_LIST_LENGTH = env.int("GRAPHQL_MAX_INPUT_LIST_LENGTH", default
 GRAPHQL_COST_BUDGET_ANONYMOUS = env.int("GRAPHQL_COST_BUDGET_ANONYMOUS", default=5000)
 GRAPHQL_COST_BUDGET_USER = env.int("GRAPHQL_COST_BUDGET_USER", default=10000)
 GRAPHQL_COST_BUDGET_STAFF = env.int("GRAPHQL_COST_BUDGET_STAFF", default=50000)
+# How long after delivery a customer may rate an order (and change the rating).
+REVIEW_WINDOW_DAYS = env.int("REVIEW_WINDOW_DAYS", default=14)
 # How long a whole answer to a public catalogue read (a restaurant and its menu) is kept; 0 turns
 # the response cache off (graphql_api/core/response_cache.py). Edits never wait for it: any change
 # to the restaurant or its menu makes a new key.

@@ -34,6 +34,7 @@ from graphql_api.core.metrics import GraphQLMetrics
 from graphql_api.core.plain import PlainDataExecutionContext
 from graphql_api.delivery.mutations import DeliveryMutation
 from graphql_api.delivery.queries import DeliveryQuery
+from graphql_api.favourites.schema import FavouritesMutation, FavouritesQuery
 from graphql_api.notifications.mutations import NotificationsMutation
 from graphql_api.notifications.queries import NotificationsQuery
 from graphql_api.orders.mutations import OrdersMutation
@@ -43,6 +44,8 @@ from graphql_api.payments.cards import CardsMutation, CardsQuery
 from graphql_api.payments.mutations import PaymentsMutation
 from graphql_api.restaurants.mutations import RestaurantsMutation
 from graphql_api.restaurants.queries import RestaurantsQuery
+from graphql_api.reviews.mutations import ReviewsMutation
+from graphql_api.reviews.queries import ReviewsQuery
 
 
 @strawberry.type
@@ -85,6 +88,8 @@ Query = merge_types(
         DeliveryQuery,
         RestaurantsQuery,
         NotificationsQuery,
+        ReviewsQuery,
+        FavouritesQuery,
         CardsQuery,
     ),
 )
@@ -99,6 +104,8 @@ Mutation = merge_types(
         CardsMutation,
         RestaurantsMutation,
         NotificationsMutation,
+        ReviewsMutation,
+        FavouritesMutation,
     ),
 )
 Subscription = merge_types("Subscription", (OrdersSubscription,))

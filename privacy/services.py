@@ -3,7 +3,8 @@
 These span every app that holds something about a person (accounts, orders, notifications,
 payments), so they live above them all. Deletion anonymises rather than removes: orders,
 payments and the event log stay for accounting, with the person's name, addresses, notes and
-exact drop-off points replaced; the email is freed for a new account.
+exact drop-off points replaced; reviews keep their stars (the restaurants' ratings) but lose
+their words; the email is freed for a new account.
 """
 
 import json
@@ -29,10 +30,12 @@ from accounts.models import (
 from accounts.services import sessions_end_all, token_version_bump
 from core.errors import Conflict, Forbidden
 from core.outbox import outbox_publish
+from favourites.models import Favourite
 from notifications.models import AccountMessage, Notification, NotificationPreference
 from orders.models import Order, OrderEvent
 from orders.transitions import TERMINAL
 from payments.models import SavedPaymentMethod
+from reviews.models import Review
 
 DATA_EXPORT_REQUESTED_TOPIC = "privacy.data_export_requested"
 DATA_EXPORT_READY_TOPIC = "privacy.data_export_ready"
@@ -150,6 +153,16 @@ def user_data(user_id) -> dict:
             .order_by("created_at")
             .values("device_name", "user_agent", "ip_prefix", "session_started_at", "created_at")
         ),
+        "reviews": list(
+            Review.objects.filter(customer_id=user_id)
+            .order_by("created_at")
+            .values("order__number", "stars", "comment", "driver_stars", "reply", "created_at")
+        ),
+        "favourites": list(
+            Favourite.objects.filter(user_id=user_id)
+            .order_by("created_at")
+            .values("restaurant__name", "created_at")
+        ),
         "savedCards": list(
             SavedPaymentMethod.objects.filter(user_id=user_id).values(
                 "brand", "last4", "exp_month", "exp_year", "created_at"
@@ -198,6 +211,10 @@ def account_delete(*, user: User, password: str, now: datetime) -> None:
         ExternalIdentity.objects.filter(user=user).delete()
         DataExport.objects.filter(user=user).delete()
         SavedPaymentMethod.objects.filter(user=user).delete()
+        Favourite.objects.filter(user=user).delete()
+        # Reviews stay (they make the restaurants' ratings), without the words, which may
+        # name the person; their author is shown as the deleted user.
+        Review.objects.filter(customer=user).update(comment="")
         outbox_publish(topic=ACCOUNT_DELETED_TOPIC, payload={"user_id": str(user.pk)})
         user.email = f"deleted-{uuid.uuid4().hex}@deleted.invalid"
         user.full_name = DELETED_NAME

@@ -42,6 +42,7 @@ class ErrorCode(Enum):
     CONFLICT = "CONFLICT"
     VERIFICATION_REQUIRED = "VERIFICATION_REQUIRED"
     PROVIDER_UNAVAILABLE = "PROVIDER_UNAVAILABLE"
+    REVIEW_NOT_ALLOWED = "REVIEW_NOT_ALLOWED"
 
 
 @strawberry.type(description="An expected failure: what went wrong, and on which input field.")

@@ -22,6 +22,7 @@ from restaurants.selectors import (
     restaurants_count,
     restaurants_listed,
 )
+from reviews.selectors import restaurants_rated
 
 
 @strawberry.input
@@ -40,6 +41,14 @@ class RestaurantFilter:
     near: PointInput | None = strawberry.field(
         default=None,
         description="Only restaurants delivering to this point, nearest first.",
+    )
+    min_rating: float | None = strawberry.field(
+        default=None, description="Only restaurants rated at least this on average (1 to 5)."
+    )
+    best_rated_first: bool = strawberry.field(
+        default=False,
+        description="Best average rating first (unrated last, then by name), instead of "
+        "nearest first or by name.",
     )
 
 
@@ -99,12 +108,17 @@ class RestaurantsQuery:
     ) -> Iterable[Restaurant]:
         filter = filter or RestaurantFilter()
         search = (filter.search or "").strip()[:100] or None
-        return restaurants_listed(
+        if filter.min_rating is not None and not 1 <= filter.min_rating <= 5:
+            raise graphql_error(ValidationFailed("From 1 to 5.", field="minRating"))
+        listed = restaurants_listed(
             search=search,
             cuisine=(filter.cuisine or "").strip()[:64] or None,
             open_now=filter.open_now,
             near=_near(filter.near),
             now=timezone.now(),
+        )
+        return restaurants_rated(
+            listed, min_rating=filter.min_rating, best_rated_first=filter.best_rated_first
         )
 
     @strawberry_django.field(

@@ -1,12 +1,14 @@
 from datetime import time
 
 import strawberry_django
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 from strawberry import relay
 
 from graphql_api.accounts.types import AddressType
 from graphql_api.core.types import Money, money
 from graphql_api.restaurants.menu_types import MenuCategoryNode, menu_plain
+from graphql_api.reviews.types import RatingSummary
 from restaurants import models
 from restaurants.selectors import PUBLIC_RESTAURANT, delivery_eta_minutes, restaurant_is_open
 
@@ -79,6 +81,18 @@ class RestaurantType(relay.Node):
         return delivery_eta_minutes(
             preparation_minutes=root.preparation_minutes, distance_km=distance
         )
+
+    @strawberry_django.field(
+        select_related=["rating"],
+        only=["rating__count", "rating__stars_total"],
+        description="The average of its visible reviews, kept as they change.",
+    )
+    def rating(self, root: models.Restaurant) -> RatingSummary:
+        try:
+            rating = root.rating
+        except ObjectDoesNotExist:
+            return RatingSummary(average=None, count=0)
+        return RatingSummary(average=rating.average, count=rating.count)
 
     @strawberry_django.field(
         only=["currency", "menu_version"], description="Served from the menu cache."

@@ -81,8 +81,8 @@ def test_the_export_reads_a_constant_number_of_queries(django_assert_num_queries
     for _ in range(orders):
         OrderLineFactory(order=OrderFactory(customer=user, status=OrderStatus.DELIVERED))
     # user, addresses, orders with restaurants, lines, events, notifications, preferences,
-    # sessions, saved cards, linked sign-ins
-    with django_assert_num_queries(10):
+    # sessions, reviews, favourites, saved cards, linked sign-ins
+    with django_assert_num_queries(12):
         user_data(user.pk)
 
 

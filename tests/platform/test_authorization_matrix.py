@@ -25,12 +25,14 @@ from accounts.models import RefreshToken, TokenPurpose, User
 from accounts.services import session_start
 from delivery.models import Delivery, DeliveryStatus
 from delivery.services.dispatch import delivery_dispatch
+from favourites.services import favourite_add
 from graphql_api.schema import schema
 from notifications.models import Notification
 from orders.models import Order, OrderStatus
 from orders.services.acceptance import order_accept
 from payments.localstripe import card_payment_method
 from restaurants.models import MenuItem, Option, OptionGroup, StaffRole
+from reviews.services import review_submit
 from tests.delivery.dispatch_helpers import driver_at
 from tests.factories import (
     DEFAULT_PASSWORD,
@@ -296,6 +298,18 @@ QUERIES = {
             in ids_in((body.get("data") or {}).get("mySessions"))
         ),
     ),
+    "restaurantReviews": Row(
+        "query($id: ID!) { restaurantReviews(restaurantId: $id, first: 5) { totalCount } }",
+        lambda w: {"id": gid("Restaurant", w.restaurant.pk)},
+        frozenset(CALLERS),
+    ),
+    # Everyone signed in has a list of their own; the world's favourite is customer A's.
+    "myFavourites": Row(
+        "{ myFavourites(first: 5) { edges { node { restaurant { id } } } } }",
+        lambda w: _favourite_of_a(w),
+        frozenset({"customer_a"}),
+        lambda body, w: bool(((body.get("data") or {}).get("myFavourites") or {}).get("edges")),
+    ),
 }
 
 
@@ -348,6 +362,28 @@ def confirmed_setup_of_a(world: World) -> str:
 def everyone_unverified(world: World) -> dict:
     User.objects.update(email_verified_at=None, phone_verified_at=None)
     return {}
+
+
+def _favourite_of_a(world: World) -> dict:
+    favourite_add(
+        user=world.users["customer_a"], restaurant_id=world.restaurant.pk, now=timezone.now()
+    )
+    return {}
+
+
+def _delivered_order_of_a(world: World) -> Order:
+    return OrderFactory(
+        status=OrderStatus.DELIVERED,
+        delivered_at=timezone.now(),
+        customer=world.users["customer_a"],
+        restaurant=world.restaurant,
+    )
+
+
+def _review_of_a(world: World) -> dict:
+    order = _delivered_order_of_a(world)
+    review = review_submit(customer=order.customer, order_id=order.pk, stars=3, now=timezone.now())
+    return {"id": gid("Review", review.pk)}
 
 
 def restaurant_row(document: str, variables, reach=KITCHEN_1) -> Row:
@@ -601,6 +637,31 @@ MUTATIONS = {
         "{ ok errors { code } } }",
         lambda w: {"p": DEFAULT_PASSWORD},
         frozenset({"customer_b"}),
+    ),
+    "rateOrder": Row(
+        "mutation($id: ID!) { rateOrder(input: {orderId: $id, stars: 4}) "
+        "{ review { stars } errors { code } } }",
+        lambda w: {"id": gid("Order", _delivered_order_of_a(w).pk)},
+        frozenset({"customer_a"}),
+    ),
+    "replyToReview": Row(
+        'mutation($id: ID!) { replyToReview(input: {reviewId: $id, text: "Thank you"}) '
+        "{ review { reply } errors { code } } }",
+        _review_of_a,
+        MANAGERS_1,
+    ),
+    # A favourite is the caller's own: every signed-in caller may keep (or drop) one.
+    "addFavourite": Row(
+        "mutation($id: ID!) { addFavourite(input: {restaurantId: $id}) "
+        "{ isFavourite errors { code } } }",
+        lambda w: {"id": gid("Restaurant", w.restaurant.pk)},
+        SIGNED_IN,
+    ),
+    "removeFavourite": Row(
+        "mutation($id: ID!) { removeFavourite(input: {restaurantId: $id}) "
+        "{ isFavourite errors { code } } }",
+        lambda w: {"id": gid("Restaurant", w.restaurant.pk)},
+        SIGNED_IN,
     ),
 }
 
