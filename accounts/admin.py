@@ -26,6 +26,23 @@ class AddressInline(admin.TabularInline):
     fields = ("label", "line1", "line2", "city", "postal_code", "country", "latitude", "longitude")
 
 
+class DeletedFilter(admin.SimpleListFilter):
+    """Accounts their owners deleted (anonymised rows kept for their orders and payments)."""
+
+    title = "deleted by their owner"
+    parameter_name = "deleted"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Deleted"), ("no", "Not deleted")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(deleted_at__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(deleted_at__isnull=True)
+        return queryset
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     """Passwords show as Django's read-only hash summary with a link to the change form."""
@@ -33,10 +50,17 @@ class UserAdmin(DjangoUserAdmin):
     add_form = EmailUserCreationForm
     form = EmailUserChangeForm
     ordering = ("email",)
-    list_display = ("email", "full_name", "role", "is_active", "date_joined")
-    list_filter = ("role", "is_active", "is_staff")
+    list_display = ("email", "full_name", "role", "is_active", "date_joined", "deleted_at")
+    list_filter = ("role", "is_active", "is_staff", DeletedFilter)
     search_fields = ("email", "full_name", "phone")
-    readonly_fields = ("date_joined", "last_login", "token_version")
+    readonly_fields = (
+        "date_joined",
+        "last_login",
+        "token_version",
+        "email_verified_at",
+        "phone_verified_at",
+        "deleted_at",
+    )
     inlines = [AddressInline]
     actions = ["deactivate"]
     fieldsets = (
@@ -47,6 +71,10 @@ class UserAdmin(DjangoUserAdmin):
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
         ),
         ("Activity", {"fields": ("date_joined", "last_login", "token_version")}),
+        (
+            "Verification and deletion",
+            {"fields": ("email_verified_at", "phone_verified_at", "deleted_at")},
+        ),
     )
     add_fieldsets = (
         (

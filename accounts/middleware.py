@@ -38,3 +38,9 @@ def access_token_expired(request) -> bool:
     been looked at), so that the app is told to refresh rather than to sign in again."""
     check = getattr(request, "_access_token_check", None)
     return check is not None and check.expired
+
+
+def access_token_session_id(request) -> str | None:
+    """The session the request's bearer token belongs to (once its user has been looked at)."""
+    check = getattr(request, "_access_token_check", None)
+    return check.session_id if check is not None and check.valid else None

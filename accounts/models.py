@@ -49,6 +49,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Carried by every access token; bumping it (password change, deactivation) refuses every
     # token issued before, at once, even one issued in the same second.
     token_version = models.PositiveIntegerField(default=0)
+    # Set once the person proved they read mail at `email` (a link) or texts at `phone` (a code);
+    # cleared when the address or number changes.
+    email_verified_at = models.DateTimeField(null=True, blank=True)
+    phone_verified_at = models.DateTimeField(null=True, blank=True)
+    # Account deletion anonymises the row (orders and payments keep pointing at it) and sets this.
+    deleted_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     objects = UserManager()
 
@@ -70,6 +76,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN or self.is_superuser
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
+
+    @property
+    def phone_verified(self) -> bool:
+        return bool(self.phone) and self.phone_verified_at is not None
 
 
 class Address(models.Model):
@@ -131,9 +145,86 @@ class RefreshToken(models.Model):
     expires_at = models.DateTimeField(db_index=True)
     used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # What the person sees in their list of devices, copied from token to token of a family.
+    session_started_at = models.DateTimeField(null=True, blank=True)
+    device_name = models.CharField(max_length=100, blank=True)
+    user_agent = models.CharField(max_length=255, blank=True)
+    # The network the session was started from (IPv4 /24, IPv6 /48), never the full address.
+    ip_prefix = models.CharField(max_length=64, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["user", "revoked_at"], name="refresh_user_revoked_idx")]
 
     def __str__(self) -> str:
         return f"refresh token {self.id} of {self.user_id}"
+
+
+class TokenPurpose(models.TextChoices):
+    PASSWORD_RESET = "PASSWORD_RESET", "Password reset"
+    EMAIL_VERIFICATION = "EMAIL_VERIFICATION", "Email verification"
+    PHONE_VERIFICATION = "PHONE_VERIFICATION", "Phone verification"
+
+
+class AccountToken(models.Model):
+    """A single-use secret sent to a person: a password-reset link, an email-verification link or
+    a phone code. Only a hash is stored; the secret itself is derived from the row's random id
+    and SECRET_KEY (accounts.account_tokens), so a message can be sent again after a crash
+    without the secret ever being written down."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="account_tokens")
+    purpose = models.CharField(max_length=32, choices=TokenPurpose.choices)
+    # The address or number being verified (the new one on a change), or the email a reset
+    # link was sent to.
+    target = models.CharField(max_length=254)
+    token_hash = models.CharField(max_length=64, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["user", "purpose", "used_at"], name="account_token_open_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} token of {self.user_id}"
+
+
+class IdentityProvider(models.TextChoices):
+    GOOGLE = "GOOGLE", "Google"
+    APPLE = "APPLE", "Apple"
+
+
+class ExternalIdentity(models.Model):
+    """A Google or Apple account linked to a user: signing in with it signs in as the user."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="external_identities")
+    provider = models.CharField(max_length=16, choices=IdentityProvider.choices)
+    subject = models.CharField(max_length=255, help_text="The provider's stable user id (sub).")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "external identities"
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "subject"], name="identity_once_per_sub")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} identity of {self.user_id}"
+
+
+class DataExport(models.Model):
+    """Everything held about a user, as one JSON document, downloadable by a signed link."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="data_exports")
+    created_at = models.DateTimeField(default=timezone.now)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+    content = models.JSONField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"data export {self.id} of {self.user_id}"

@@ -20,6 +20,8 @@ class AccessTokenCheck:
     user: User | AnonymousUser
     expired: bool = False
     expires_at: datetime | None = None
+    # The session (refresh-token family) the token belongs to, when it names one.
+    session_id: str | None = None
 
     @property
     def valid(self) -> bool:
@@ -47,7 +49,7 @@ def access_token_check(token: str | None) -> AccessTokenCheck:
     user = users.first()
     if user is None:
         return AccessTokenCheck(AnonymousUser())
-    return AccessTokenCheck(user, expires_at=claims.expires_at)
+    return AccessTokenCheck(user, expires_at=claims.expires_at, session_id=claims.session_id)
 
 
 def user_from_access_token(token: str | None) -> User | AnonymousUser:

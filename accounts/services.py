@@ -16,8 +16,18 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from accounts.errors import InvalidCredentials
-from accounts.models import Address, RefreshToken, Role, User, normalize_email
+from accounts.account_tokens import account_token_issue, account_tokens_end
+from accounts.errors import InvalidCredentials, VerificationRequired
+from accounts.models import (
+    AccountToken,
+    Address,
+    DataExport,
+    RefreshToken,
+    Role,
+    TokenPurpose,
+    User,
+    normalize_email,
+)
 from accounts.revocation import user_access_changed_record
 from accounts.tokens import access_token_issue
 from core.errors import FieldErrors, NotFound, ValidationFailed
@@ -31,6 +41,15 @@ _UNKNOWN_USER_PASSWORD_HASH = make_password(secrets.token_urlsafe(16))
 
 class InvalidRefreshToken(InvalidCredentials):
     code = "INVALID_TOKEN"
+
+
+@dataclass(frozen=True)
+class Device:
+    """Where a session was started, as its owner will see it in their list of devices."""
+
+    name: str = ""
+    user_agent: str = ""
+    ip_prefix: str = ""
 
 
 @dataclass(frozen=True)
@@ -91,11 +110,25 @@ def user_register(*, email: str, password: str, full_name: str, phone: str | Non
     try:
         with transaction.atomic():
             user.save()
+            account_token_issue(
+                user=user, purpose=TokenPurpose.EMAIL_VERIFICATION, target=user.email, now=now
+            )
     except IntegrityError as error:
         raise ValidationFailed(
             "An account with this email already exists.", field="email"
         ) from error
     return user
+
+
+def user_require_verified_email(user: User) -> None:
+    """The rule for actions that commit money or reach other people (placing an order): the
+    account's email must be verified. See docs/security.md, "Verified addresses"."""
+    if user.email_verified_at is None:
+        raise VerificationRequired(
+            "Verify your email address before placing an order: follow the link we sent, or "
+            "ask for a new one with sendEmailVerification.",
+            field="email",
+        )
 
 
 def user_authenticate(*, email: str, password: str) -> User:
@@ -113,14 +146,26 @@ def _hash_refresh_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _session_issue(*, user: User, family: uuid.UUID, now: datetime) -> Session:
+def _session_issue(
+    *,
+    user: User,
+    family: uuid.UUID,
+    now: datetime,
+    device: Device | None = None,
+    started_at: datetime | None = None,
+) -> Session:
     refresh_token = secrets.token_urlsafe(32)
+    device = device or Device()
     RefreshToken.objects.create(
         user=user,
         family=family,
         token_hash=_hash_refresh_token(refresh_token),
         created_at=now,
         expires_at=now + settings.JWT_REFRESH_TOKEN_LIFETIME,
+        session_started_at=started_at or now,
+        device_name=device.name[:100],
+        user_agent=device.user_agent[:255],
+        ip_prefix=device.ip_prefix[:64],
     )
     access_token, expires_at = access_token_issue(
         user_id=user.pk, version=user.token_version, now=now, session_id=family
@@ -128,14 +173,22 @@ def _session_issue(*, user: User, family: uuid.UUID, now: datetime) -> Session:
     return Session(user, access_token, expires_at, refresh_token)
 
 
-def session_start(*, email: str, password: str, now: datetime) -> Session:
+def session_start(
+    *, email: str, password: str, now: datetime, device: Device | None = None
+) -> Session:
     user = user_authenticate(email=email, password=password)
     User.objects.filter(pk=user.pk).update(last_login=now)
-    return _session_issue(user=user, family=uuid.uuid4(), now=now)
+    return _session_issue(user=user, family=uuid.uuid4(), now=now, device=device)
 
 
-def session_for_new_user(*, user: User, now: datetime) -> Session:
-    return _session_issue(user=user, family=uuid.uuid4(), now=now)
+def session_for_new_user(*, user: User, now: datetime, device: Device | None = None) -> Session:
+    return _session_issue(user=user, family=uuid.uuid4(), now=now, device=device)
+
+
+def session_for_user(*, user: User, now: datetime, device: Device | None = None) -> Session:
+    """A new session for a user whose identity was proven another way (Google, Apple)."""
+    User.objects.filter(pk=user.pk).update(last_login=now)
+    return _session_issue(user=user, family=uuid.uuid4(), now=now, device=device)
 
 
 def refresh_token_rotate(*, refresh_token: str, now: datetime) -> Session:
@@ -161,7 +214,13 @@ def refresh_token_rotate(*, refresh_token: str, now: datetime) -> Session:
         elif token.user.is_active:
             token.used_at = now
             token.save(update_fields=["used_at"])
-            return _session_issue(user=token.user, family=token.family, now=now)
+            return _session_issue(
+                user=token.user,
+                family=token.family,
+                now=now,
+                device=Device(token.device_name, token.user_agent, token.ip_prefix),
+                started_at=token.session_started_at or token.created_at,
+            )
     raise ended
 
 
@@ -186,11 +245,19 @@ def user_change_password(
     _validate_password(new_password or "", user=user, field="newPassword")
     with transaction.atomic():
         user.set_password(new_password)
-        _token_version_bump(user)
+        token_version_bump(user)
         user.save(update_fields=["password"])
-        RefreshToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
-        user_access_changed_record(user_id=user.pk)
+        sessions_end_all(user_id=user.pk, now=now)
+        # A reset link asked for before the change must not undo it.
+        account_tokens_end(user_id=user.pk, purpose=TokenPurpose.PASSWORD_RESET, now=now)
         return _session_issue(user=user, family=uuid.uuid4(), now=now)
+
+
+def sessions_end_all(*, user_id, now: datetime) -> None:
+    """End every session of the user (in the caller's transaction) and, after commit, close
+    their open sockets. Access tokens of a session are refused at once (they name it)."""
+    RefreshToken.objects.filter(user_id=user_id, revoked_at__isnull=True).update(revoked_at=now)
+    user_access_changed_record(user_id=user_id)
 
 
 def user_deactivate(*, user_id, now: datetime) -> User:
@@ -202,13 +269,13 @@ def user_deactivate(*, user_id, now: datetime) -> User:
         if user.is_active:
             user.is_active = False
             user.save(update_fields=["is_active"])
-        _token_version_bump(user)
+        token_version_bump(user)
         RefreshToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
         user_access_changed_record(user_id=user.pk)
     return user
 
 
-def _token_version_bump(user: User) -> None:
+def token_version_bump(user: User) -> None:
     """Refuse, from the commit on, every access token issued to the user before."""
     User.objects.filter(pk=user.pk).update(token_version=F("token_version") + 1)
     user.refresh_from_db(fields=["token_version"])
@@ -217,6 +284,13 @@ def _token_version_bump(user: User) -> None:
 def refresh_tokens_purge_expired(*, now: datetime) -> int:
     deleted, _ = RefreshToken.objects.filter(expires_at__lte=now).delete()
     return deleted
+
+
+def account_secrets_purge_expired(*, now: datetime) -> int:
+    """Expired reset/verification tokens and data exports: nothing a link can reach any more."""
+    tokens, _ = AccountToken.objects.filter(expires_at__lte=now).delete()
+    exports, _ = DataExport.objects.filter(expires_at__lte=now).delete()
+    return tokens + exports
 
 
 def _coordinate(value, *, field: str, limit: int) -> Decimal:

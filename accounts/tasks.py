@@ -7,6 +7,7 @@ from django.utils import timezone
 
 @shared_task(name="accounts.purge_refresh_tokens", ignore_result=True)
 def purge_refresh_tokens_task(**_) -> int:
-    from accounts.services import refresh_tokens_purge_expired
+    from accounts.services import account_secrets_purge_expired, refresh_tokens_purge_expired
 
-    return refresh_tokens_purge_expired(now=timezone.now())
+    now = timezone.now()
+    return refresh_tokens_purge_expired(now=now) + account_secrets_purge_expired(now=now)

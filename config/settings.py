@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "notifications",
     "reviews",
     "favourites",
+    "privacy",
     "reactions",
     "demo",
     # The staff consoles: the platform admin's orders and dashboard, the managers' console.
@@ -240,6 +241,32 @@ JWT_ACCESS_TOKEN_LIFETIME = timedelta(seconds=env.int("JWT_ACCESS_TOKEN_SECONDS"
 JWT_REFRESH_TOKEN_LIFETIME = timedelta(
     seconds=env.int("JWT_REFRESH_TOKEN_SECONDS", default=30 * 24 * 3600)
 )
+
+# --- Account self-service (issue 15) --------------------------------------------------------------
+# Links in account emails point at the apps (which call resetPassword / verifyEmail with the
+# token) and at this server (data exports).
+ACCOUNT_LINK_BASE_URL = env.str("ACCOUNT_LINK_BASE_URL", default="http://localhost:3000")
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+PASSWORD_RESET_TOKEN_SECONDS = env.int("PASSWORD_RESET_TOKEN_SECONDS", default=3600)
+EMAIL_VERIFICATION_TOKEN_SECONDS = env.int("EMAIL_VERIFICATION_TOKEN_SECONDS", default=2 * 86400)
+PHONE_VERIFICATION_CODE_SECONDS = env.int("PHONE_VERIFICATION_CODE_SECONDS", default=600)
+PHONE_VERIFICATION_MAX_ATTEMPTS = env.int("PHONE_VERIFICATION_MAX_ATTEMPTS", default=5)
+# Messages (reset links, codes) per minute per target (an email, a user) and per client IP.
+RATE_LIMIT_ACCOUNT_MESSAGES_PER_MINUTE = env.int(
+    "RATE_LIMIT_ACCOUNT_MESSAGES_PER_MINUTE", default=3
+)
+DATA_EXPORT_LINK_SECONDS = env.int("DATA_EXPORT_LINK_SECONDS", default=7 * 86400)
+# Sign in with Google or Apple: the apps' client ids (the tokens' audiences); empty: turned off.
+OAUTH_GOOGLE_CLIENT_IDS = env.list("OAUTH_GOOGLE_CLIENT_IDS", default=[])
+OAUTH_APPLE_CLIENT_IDS = env.list("OAUTH_APPLE_CLIENT_IDS", default=[])
+OAUTH_GOOGLE_JWKS_URL = env.str(
+    "OAUTH_GOOGLE_JWKS_URL", default="https://www.googleapis.com/oauth2/v3/certs"
+)
+OAUTH_APPLE_JWKS_URL = env.str(
+    "OAUTH_APPLE_JWKS_URL", default="https://appleid.apple.com/auth/keys"
+)
+OAUTH_JWKS_CACHE_SECONDS = env.int("OAUTH_JWKS_CACHE_SECONDS", default=3600)
+OAUTH_JWKS_TIMEOUT_SECONDS = env.float("OAUTH_JWKS_TIMEOUT_SECONDS", default=3.0)
 
 # --- GraphQL -----------------------------------------------------------------------------------
 GRAPHIQL = env.bool("GRAPHIQL", default=DEBUG)

@@ -7,6 +7,7 @@ from config.metrics import metrics_view
 from console.sites import manager_site
 from graphql_api.views import graphql_view
 from payments.views import stripe_webhook
+from privacy.views import data_export_download
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -16,6 +17,7 @@ urlpatterns = [
     path("readyz", readyz, name="readyz"),
     path("metrics", metrics_view, name="metrics"),
     path("webhooks/stripe/", stripe_webhook, name="stripe-webhook"),
+    path("account/export/<str:signature>/", data_export_download, name="data-export-download"),
 ]
 
 if settings.BENCHMARK:

@@ -23,6 +23,7 @@ from strawberry_django.optimizer import DjangoOptimizerExtension
 from core.errors import NotFound
 from graphql_api.accounts.mutations import AccountsMutation
 from graphql_api.accounts.queries import AccountsQuery
+from graphql_api.accounts.self_service import SelfServiceMutation, SelfServiceQuery
 from graphql_api.core.cost import QueryCostLimiter
 from graphql_api.core.error_log import errors_coded_and_logged
 from graphql_api.core.errors import graphql_error
@@ -39,6 +40,7 @@ from graphql_api.notifications.queries import NotificationsQuery
 from graphql_api.orders.mutations import OrdersMutation
 from graphql_api.orders.queries import OrdersQuery
 from graphql_api.orders.subscriptions import OrdersSubscription
+from graphql_api.payments.cards import CardsMutation, CardsQuery
 from graphql_api.payments.mutations import PaymentsMutation
 from graphql_api.promotions.schema import PromotionsQuery
 from graphql_api.restaurants.mutations import RestaurantsMutation
@@ -82,6 +84,7 @@ Query = merge_types(
     (
         NodeQuery,
         AccountsQuery,
+        SelfServiceQuery,
         OrdersQuery,
         DeliveryQuery,
         RestaurantsQuery,
@@ -89,15 +92,18 @@ Query = merge_types(
         ReviewsQuery,
         FavouritesQuery,
         PromotionsQuery,
+        CardsQuery,
     ),
 )
 Mutation = merge_types(
     "Mutation",
     (
         AccountsMutation,
+        SelfServiceMutation,
         OrdersMutation,
         DeliveryMutation,
         PaymentsMutation,
+        CardsMutation,
         RestaurantsMutation,
         NotificationsMutation,
         ReviewsMutation,

@@ -115,3 +115,46 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"preferences of {self.user_id}"
+
+
+class AccountMessageKind(models.TextChoices):
+    PASSWORD_RESET = "PASSWORD_RESET", "Password reset link"
+    EMAIL_VERIFICATION = "EMAIL_VERIFICATION", "Email verification link"
+    PHONE_VERIFICATION = "PHONE_VERIFICATION", "Phone verification code"
+    DATA_EXPORT_READY = "DATA_EXPORT_READY", "Data export ready"
+
+
+class AccountMessage(models.Model):
+    """One message about the account itself (a reset link, a verification code, an export), sent
+    to one address at most once. Unlike notifications it has no in-app copy, ignores the
+    channel preferences (it is what the person asked for) and goes to the address being proven
+    (a new email, a new phone). Its text holds a secret, so it is never stored: it is rebuilt at
+    each send from the token it carries (accounts.account_tokens)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_messages"
+    )
+    kind = models.CharField(max_length=32, choices=AccountMessageKind.choices)
+    channel = models.CharField(max_length=10, choices=NotificationChannel.choices)
+    to = models.CharField(max_length=254)
+    source_key = models.CharField(max_length=100)
+    status = models.CharField(
+        max_length=10,
+        choices=NotificationSend.Status.choices,
+        default=NotificationSend.Status.PENDING,
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_key", "channel"], name="account_message_once_per_source"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.channel} {self.status}"

@@ -116,7 +116,8 @@ def _deliveries_ensure(notification: Notification, user: User) -> None:
     enabled = {
         NotificationChannel.EMAIL: bool(user.email)
         and (not preference or preference.email_enabled),
-        NotificationChannel.SMS: bool(user.phone) and (not preference or preference.sms_enabled),
+        # Texts go only to a number its owner proved is theirs (a typo must not text a stranger).
+        NotificationChannel.SMS: user.phone_verified and (not preference or preference.sms_enabled),
         NotificationChannel.PUSH: not preference or preference.push_enabled,
     }
     for channel in OUTSIDE_CHANNELS:

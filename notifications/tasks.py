@@ -42,3 +42,19 @@ def notify_order_accept_reminder_task(*, order_id, **_) -> None:
     from notifications.services import order_accept_reminder_notify
 
     order_accept_reminder_notify(order_id=order_id)
+
+
+@shared_task(name="notifications.account_token_message", ignore_result=True)
+def notify_account_token_task(*, token_id, **_) -> None:
+    from django.utils import timezone
+
+    from notifications.account_messages import account_token_message_send
+
+    account_token_message_send(token_id=token_id, now=timezone.now())
+
+
+@shared_task(name="notifications.data_export_ready", ignore_result=True)
+def notify_data_export_ready_task(*, export_id, **_) -> None:
+    from notifications.account_messages import data_export_message_send
+
+    data_export_message_send(export_id=export_id)

@@ -184,9 +184,16 @@ def _refund(obj) -> RefundOutcome:
 
 
 def intent_create(
-    *, amount: int, currency: str, payment_method_id: str, metadata: dict, idempotency_key: str
+    *,
+    amount: int,
+    currency: str,
+    payment_method_id: str,
+    metadata: dict,
+    idempotency_key: str,
+    customer_id: str = "",
 ) -> Intent:
-    """Create, without confirming, a card PaymentIntent to be captured by hand later."""
+    """Create, without confirming, a card PaymentIntent to be captured by hand later. A saved
+    card is paid with together with its customer (Stripe requires it)."""
     params = {
         "amount": amount,
         "currency": currency.lower(),
@@ -195,6 +202,8 @@ def intent_create(
         "capture_method": "manual",
         "metadata": metadata,
     }
+    if customer_id:
+        params["customer"] = customer_id
     options = {"idempotency_key": idempotency_key}
     return _intent(_call("create", lambda: client().v1.payment_intents.create(params, options)))
 
@@ -293,3 +302,108 @@ def _signed_at(signature: str) -> int:
         if key.strip() == "t":
             return int(value)
     raise WebhookRejected("The Stripe-Signature header has no timestamp.")
+
+
+# --- customers and saved cards -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SetupOutcome:
+    id: str
+    status: str
+    customer_id: str
+    payment_method_id: str
+    client_secret: str
+
+
+@dataclass(frozen=True)
+class Card:
+    id: str
+    customer_id: str
+    brand: str
+    last4: str
+    exp_month: int
+    exp_year: int
+
+
+def _setup(obj) -> SetupOutcome:
+    obj = obj.to_dict() if isinstance(obj, stripe.StripeObject) else obj
+    payment_method = obj.get("payment_method") or ""
+    if isinstance(payment_method, dict):
+        payment_method = payment_method.get("id", "")
+    return SetupOutcome(
+        id=obj["id"],
+        status=obj["status"],
+        customer_id=obj.get("customer") or "",
+        payment_method_id=payment_method,
+        client_secret=obj.get("client_secret") or "",
+    )
+
+
+def _card(obj) -> Card:
+    obj = obj.to_dict() if isinstance(obj, stripe.StripeObject) else obj
+    card = obj.get("card") or {}
+    return Card(
+        id=obj["id"],
+        customer_id=obj.get("customer") or "",
+        brand=str(card.get("brand") or "unknown"),
+        last4=str(card.get("last4") or ""),
+        exp_month=int(card.get("exp_month") or 0),
+        exp_year=int(card.get("exp_year") or 0),
+    )
+
+
+def customer_create(*, metadata: dict, idempotency_key: str) -> str:
+    """A new Stripe Customer (only our user id goes to Stripe, no name or email)."""
+    options = {"idempotency_key": idempotency_key}
+    params = {"metadata": metadata}
+    return _call("customer", lambda: client().v1.customers.create(params, options)).id
+
+
+def customer_delete(customer_id: str) -> None:
+    """Delete a customer (its cards go with it); one that is already gone is fine."""
+    try:
+        _call("customer_delete", lambda: client().v1.customers.delete(customer_id))
+    except GatewayRejected as error:
+        if error.code != "resource_missing" and "No such" not in error.message:
+            raise
+
+
+def setup_intent_create(*, customer_id: str, metadata: dict, idempotency_key: str) -> SetupOutcome:
+    """A SetupIntent the app confirms with Stripe.js: the card goes from the app to Stripe."""
+    params = {
+        "customer": customer_id,
+        "usage": "off_session",
+        "payment_method_types": ["card"],
+        "metadata": metadata,
+    }
+    options = {"idempotency_key": idempotency_key}
+    return _setup(_call("setup", lambda: client().v1.setup_intents.create(params, options)))
+
+
+def setup_intent_retrieve(setup_intent_id: str) -> SetupOutcome:
+    return _setup(_call("setup", lambda: client().v1.setup_intents.retrieve(setup_intent_id)))
+
+
+def payment_method_retrieve(payment_method_id: str) -> Card:
+    return _card(
+        _call("payment_method", lambda: client().v1.payment_methods.retrieve(payment_method_id))
+    )
+
+
+def payment_method_attach(
+    *, payment_method_id: str, customer_id: str, idempotency_key: str
+) -> Card:
+    params = {"customer": customer_id}
+    options = {"idempotency_key": idempotency_key}
+    return _card(
+        _call(
+            "attach",
+            lambda: client().v1.payment_methods.attach(payment_method_id, params, options),
+        )
+    )
+
+
+def payment_method_detach(*, payment_method_id: str, idempotency_key: str) -> None:
+    options = {"idempotency_key": idempotency_key}
+    _call("detach", lambda: client().v1.payment_methods.detach(payment_method_id, {}, options))

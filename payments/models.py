@@ -131,3 +131,41 @@ class StripeEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type} {self.stripe_id}"
+
+
+class StripeCustomer(models.Model):
+    """The Stripe Customer of a user: where their saved cards are attached."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="stripe_customer",
+    )
+    customer_id = models.CharField(max_length=255, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} of {self.user_id}"
+
+
+class SavedPaymentMethod(models.Model):
+    """A card a customer saved (through a SetupIntent) to pay with later. What the apps show
+    is kept here, so listing cards never waits on Stripe; the card itself stays at Stripe."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_payment_methods"
+    )
+    stripe_payment_method_id = models.CharField(max_length=255, unique=True)
+    brand = models.CharField(max_length=32)
+    last4 = models.CharField(max_length=4)
+    exp_month = models.PositiveSmallIntegerField()
+    exp_year = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-created_at"], name="saved_pm_user_created_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.brand} ending {self.last4}"

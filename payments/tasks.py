@@ -34,3 +34,10 @@ def payment_return_task(*, order_id, reason: str = "", actor_id=None, **_) -> No
         actor=user_by_id(actor_id) if actor_id else None,
         now=timezone.now(),
     )
+
+
+@shared_task(name="payments.stripe_customer_forget", ignore_result=True, **RETRY)
+def stripe_customer_forget_task(*, user_id, **_) -> None:
+    from payments.services.cards import stripe_customer_forget
+
+    stripe_customer_forget(user_id=user_id)

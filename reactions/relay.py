@@ -11,11 +11,14 @@ from collections.abc import Iterable
 
 from django.utils import timezone
 
+from accounts.account_tokens import ACCOUNT_TOKEN_ISSUED_TOPIC
 from accounts.revocation import USER_ACCESS_CHANGED_TOPIC, user_access_changed_broadcast
 from core.outbox import Consumer, outbox_relay
 from delivery.services.dispatch import DRIVER_ASSIGNED, NOBODY_TAKES_IT, OFFER_MADE
 from delivery.tasks import delivery_cancel_task, delivery_dispatch_task
 from notifications.tasks import (
+    notify_account_token_task,
+    notify_data_export_ready_task,
     notify_delivery_offer_task,
     notify_delivery_waiting_task,
     notify_order_accept_reminder_task,
@@ -29,7 +32,13 @@ from orders.services.maintenance import ORDER_ACCEPT_REMINDER
 from orders.services.payments import MONEY_TO_RETURN
 from orders.tasks import order_stripe_event_apply_task
 from payments.services import REFUND_SUCCEEDED, STRIPE_EVENT_RECEIVED
-from payments.tasks import payment_return_task
+from payments.tasks import payment_return_task, stripe_customer_forget_task
+from privacy.services import (
+    ACCOUNT_DELETED_TOPIC,
+    DATA_EXPORT_READY_TOPIC,
+    DATA_EXPORT_REQUESTED_TOPIC,
+)
+from privacy.tasks import data_export_build_task
 
 
 def _order_event(payload: dict) -> None:
@@ -97,6 +106,19 @@ CONSUMERS: dict[str, Iterable[Consumer]] = {
     MONEY_TO_RETURN: [lambda payload: payment_return_task.delay(order_id=payload["order_id"])],
     STRIPE_EVENT_RECEIVED: [
         lambda payload: order_stripe_event_apply_task.delay(event_id=payload["event_id"])
+    ],
+    # A reset link, a verification link or code to send (the secret is rebuilt by the task).
+    ACCOUNT_TOKEN_ISSUED_TOPIC: [
+        lambda payload: notify_account_token_task.delay(token_id=payload["token_id"])
+    ],
+    DATA_EXPORT_REQUESTED_TOPIC: [
+        lambda payload: data_export_build_task.delay(export_id=payload["export_id"])
+    ],
+    DATA_EXPORT_READY_TOPIC: [
+        lambda payload: notify_data_export_ready_task.delay(export_id=payload["export_id"])
+    ],
+    ACCOUNT_DELETED_TOPIC: [
+        lambda payload: stripe_customer_forget_task.delay(user_id=payload["user_id"])
     ],
     # Sessions ended or rights narrowed: that user's open sockets re-check, on every process.
     USER_ACCESS_CHANGED_TOPIC: [

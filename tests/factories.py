@@ -35,6 +35,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     full_name = factory.Faker("name")
     phone = "+351 910 000 000"
     role = Role.CUSTOMER
+    # Verified unless a test says otherwise: placing an order needs a verified email.
+    email_verified_at = factory.LazyFunction(timezone.now)
+    phone_verified_at = factory.LazyFunction(timezone.now)
     password = factory.PostGenerationMethodCall("set_password", DEFAULT_PASSWORD)
 
     @classmethod

@@ -6,11 +6,12 @@ from django.utils import timezone
 from strawberry.types import Info
 
 from accounts import services
+from accounts.devices import ip_prefix
 from graphql_api.accounts.types import AddressType, UserType
 from graphql_api.core.context import require_user
 from graphql_api.core.errors import UserError, mutation
 from graphql_api.core.inputs import given_fields
-from graphql_api.core.limits import rate_limit_request, sign_in_attempt
+from graphql_api.core.limits import client_ip, rate_limit_request, sign_in_attempt
 from graphql_api.core.relay_ids import decode_id
 
 
@@ -20,12 +21,18 @@ class RegisterInput:
     password: str
     full_name: str
     phone: str | None = None
+    device_name: str | None = strawberry.field(
+        default=None, description='Shown in mySessions (e.g. "Ana\'s phone").'
+    )
 
 
 @strawberry.input
 class LoginInput:
     email: str
     password: str
+    device_name: str | None = strawberry.field(
+        default=None, description='Shown in mySessions (e.g. "Ana\'s phone").'
+    )
 
 
 @strawberry.input
@@ -114,6 +121,15 @@ class AddressPayload:
     errors: list[UserError]
 
 
+def device_of(info: Info, name: str | None = None) -> services.Device:
+    """Where a session is being started, as its owner will see it in mySessions."""
+    return services.Device(
+        name=(name or "").strip(),
+        user_agent=info.context.request.headers.get("User-Agent", ""),
+        ip_prefix=ip_prefix(client_ip(info)),
+    )
+
+
 def _auth_limit(info: Info, action: str, email: str = "") -> None:
     rate_limit_request(
         info, action=action, limit=settings.RATE_LIMIT_AUTH_PER_MINUTE, extra_key=email
@@ -133,13 +149,20 @@ class AccountsMutation:
             phone=input.phone,
             now=now,
         )
-        return AuthPayload.from_session(services.session_for_new_user(user=user, now=now))
+        return AuthPayload.from_session(
+            services.session_for_new_user(
+                user=user, now=now, device=device_of(info, input.device_name)
+            )
+        )
 
     @mutation(description="Sign in with email and password.")
     def login(self, info: Info, input: LoginInput) -> AuthPayload:
         with sign_in_attempt(info, input.email):
             session = services.session_start(
-                email=input.email, password=input.password, now=timezone.now()
+                email=input.email,
+                password=input.password,
+                now=timezone.now(),
+                device=device_of(info, input.device_name),
             )
         return AuthPayload.from_session(session)
 

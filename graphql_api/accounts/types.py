@@ -1,10 +1,15 @@
+from datetime import datetime
+
+import strawberry
 import strawberry_django
 from strawberry import relay
 from strawberry.types import Info
+from strawberry_django.relay import DjangoListConnection
 
 from accounts import models
-from graphql_api.core.context import current_user
+from graphql_api.core.context import current_session_id, current_user
 from graphql_api.core.enums import enum_from_choices
+from graphql_api.core.pagination import KeysetPages, total_of
 
 Role = enum_from_choices(models.Role, name="Role")
 
@@ -48,6 +53,19 @@ class UserType(relay.Node):
     def role(self, root: models.User) -> Role:
         return Role(root.role)
 
+    @strawberry_django.field(
+        only=["email_verified_at"], description="Whether the person proved they read this email."
+    )
+    def email_verified(self, root: models.User) -> bool:
+        return root.email_verified_at is not None
+
+    @strawberry_django.field(
+        only=["phone", "phone_verified_at"],
+        description="Whether the person proved this phone number is theirs (false without one).",
+    )
+    def phone_verified(self, root: models.User) -> bool:
+        return root.phone_verified
+
     @classmethod
     def get_queryset(cls, queryset, info: Info, **kwargs):
         """Through `node(id:)` a user sees only themselves (admins everyone)."""
@@ -57,3 +75,56 @@ class UserType(relay.Node):
         if user.is_admin:
             return queryset
         return queryset.filter(pk=user.pk)
+
+
+@strawberry_django.type(
+    models.RefreshToken,
+    name="Session",
+    description="A device or app where the user is signed in (one refresh-token family).",
+)
+class SessionType(relay.Node):
+    device_name: str = strawberry_django.field(
+        description="The name the app gave when signing in; may be empty."
+    )
+    user_agent: str = strawberry_django.field(description="The app's User-Agent at sign-in.")
+    ip_prefix: str = strawberry_django.field(
+        description="The network signed in from (IPv4 /24, IPv6 /48), never the full address."
+    )
+
+    @strawberry_django.field(
+        only=["session_started_at", "created_at"], description="When the session began."
+    )
+    def created_at(self, root: models.RefreshToken) -> datetime:
+        return root.session_started_at or root.created_at
+
+    @strawberry_django.field(
+        only=["created_at"], description="When the app last refreshed its tokens."
+    )
+    def last_used_at(self, root: models.RefreshToken) -> datetime:
+        return root.created_at
+
+    @strawberry_django.field(
+        only=["family"], description="Whether this is the session making this request."
+    )
+    def current(self, root: models.RefreshToken, info: Info) -> bool:
+        return current_session_id(info) == str(root.family)
+
+    @classmethod
+    def resolve_id_attr(cls) -> str:
+        # A session keeps its id while its refresh token is traded in: the family.
+        return "family"
+
+    @classmethod
+    def get_queryset(cls, queryset, info: Info, **kwargs):
+        """A user sees only their own open sessions (the current token of each family)."""
+        user = current_user(info)
+        if not user.is_authenticated:
+            return queryset.none()
+        return queryset.filter(user=user, revoked_at__isnull=True, used_at__isnull=True)
+
+
+@strawberry.type(name="SessionConnection", description="A page of the user's sessions.")
+class SessionConnection(KeysetPages, DjangoListConnection[SessionType]):
+    @strawberry.field(description="How many sessions the whole list holds.")
+    def total_count(self) -> int:
+        return total_of(self)

@@ -4,7 +4,7 @@ from django.contrib.auth.models import AnonymousUser
 from strawberry.types import Info
 
 from accounts.errors import TokenExpired
-from accounts.middleware import access_token_expired
+from accounts.middleware import access_token_expired, access_token_session_id
 from accounts.models import User
 from core.errors import NotAuthenticated
 
@@ -32,3 +32,13 @@ def _token_expired(info: Info) -> bool:
     context = info.context
     request = context.get("request") if isinstance(context, dict) else context.request
     return request is not None and access_token_expired(request)
+
+
+def current_session_id(info: Info) -> str | None:
+    """The session (refresh-token family) the caller's access token belongs to, if any."""
+    context = info.context
+    request = context.get("request") if isinstance(context, dict) else context.request
+    if request is None:
+        return None
+    current_user(info).is_authenticated  # noqa: B018 - evaluates the lazy user: the token check
+    return access_token_session_id(request)

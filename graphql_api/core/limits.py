@@ -27,7 +27,9 @@ def user_within_limit(info: Info, action: str) -> User:
 # --- signing in ----------------------------------------------------------------------------------
 # Mutations that check a password or mint a session: one per request, so aliases cannot turn one
 # request into thirty argon2 checks (or thirty attempts that the per-request limits see as one).
-SIGN_IN_FIELDS = frozenset({"login", "register", "refreshToken", "changePassword"})
+SIGN_IN_FIELDS = frozenset(
+    {"login", "register", "refreshToken", "changePassword", "resetPassword", "signInWithProvider"}
+)
 
 
 class OneSignInPerRequest(ValidationRule):
@@ -42,8 +44,8 @@ class OneSignInPerRequest(ValidationRule):
         if len(sign_ins) > 1:
             self.report_error(
                 GraphQLError(
-                    "Only one sign-in mutation (login, register, refreshToken, changePassword) "
-                    "may be sent per request.",
+                    "Only one sign-in mutation (login, register, refreshToken, changePassword, "
+                    "resetPassword, signInWithProvider) may be sent per request.",
                     sign_ins[1],
                     extensions={"code": "RATE_LIMITED"},
                 )

@@ -22,6 +22,7 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 
 from accounts.models import Address, User
+from accounts.services import user_require_verified_email
 from core.errors import ValidationFailed
 from orders.models import Fulfilment, Order, OrderLine, OrderStatus
 from orders.scheduling import scheduled_accept_by, slot_place_take
@@ -90,6 +91,7 @@ def order_place(
     existing = _order_for_key(customer, idempotency_key)
     if existing is not None:
         return _replay(existing, now=now)
+    user_require_verified_email(customer)
 
     for _attempt in range(ORDER_NUMBER_ATTEMPTS):
         try:

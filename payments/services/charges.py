@@ -18,6 +18,7 @@ from core.errors import ValidationFailed
 from payments import gateway
 from payments.errors import PaymentCaptureFailed, PaymentNotFound, PaymentUnavailable
 from payments.models import Payment, PaymentStatus
+from payments.services.cards import SavedCardOfAnotherUser, saved_card_customer_id
 from payments.services.settle import PaymentResult, payment_fail, payment_settle
 
 logger = logging.getLogger(__name__)
@@ -131,15 +132,33 @@ def _confirmed(payment: Payment, intent: gateway.Intent) -> gateway.Intent:
         return current
 
 
+def _saved_card_customer(payment: Payment) -> str:
+    """The customer a saved card is paid with; a card another user saved is refused like a
+    card Stripe refuses (Stripe itself refuses another customer's card)."""
+    customer_of_order = (
+        Payment.objects.filter(pk=payment.pk).values_list("order__customer_id", flat=True).get()
+    )
+    try:
+        return saved_card_customer_id(
+            payment_method_id=payment.payment_method_id, user_id=customer_of_order
+        )
+    except SavedCardOfAnotherUser as error:
+        raise gateway.GatewayRejected(
+            "A payment method saved by another customer.", code="payment_method_not_yours"
+        ) from error
+
+
 def _intent_of(payment: Payment) -> gateway.Intent:
     if payment.stripe_payment_intent_id:
         return gateway.intent_retrieve(payment.stripe_payment_intent_id)
+    customer_id = _saved_card_customer(payment)
     intent = gateway.intent_create(
         amount=payment.amount,
         currency=payment.currency,
         payment_method_id=payment.payment_method_id,
         metadata={"order_id": str(payment.order_id), "payment_id": str(payment.pk)},
         idempotency_key=f"{payment.idempotency_key}-create",
+        customer_id=customer_id,
     )
     # Stored (and committed) before confirming: from now on retries reuse this intent.
     Payment.objects.filter(pk=payment.pk).update(

@@ -195,3 +195,14 @@ def test_the_http_provider_posts_each_message_with_its_key(
         for pk in NotificationSend.objects.exclude(channel="EMAIL").values_list("pk", flat=True)
     )
     assert {body["to"] for _, _, body in _Recorder.received} >= {"+351 911 111 111"}
+
+
+def test_texts_go_only_to_a_verified_phone(django_capture_on_commit_callbacks, outbox):
+    order = OrderFactory(status=OrderStatus.PLACED)
+    order.customer.__class__.objects.filter(pk=order.customer_id).update(phone_verified_at=None)
+    staff = RestaurantStaffFactory(restaurant=order.restaurant).user
+
+    move(order, OrderStatus.REJECTED, staff, django_capture_on_commit_callbacks, reason="Sorry")
+
+    assert len(mail.outbox) == 1
+    assert [message["channel"] for message in outbox()] == ["PUSH"]

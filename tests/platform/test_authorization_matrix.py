@@ -15,10 +15,13 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from strawberry import relay
 
+from accounts.account_tokens import account_token_issue, account_token_secret
+from accounts.models import RefreshToken, TokenPurpose, User
 from accounts.services import session_start
 from delivery.models import Delivery, DeliveryStatus
 from delivery.services.dispatch import delivery_dispatch
@@ -27,6 +30,7 @@ from graphql_api.schema import schema
 from notifications.models import Notification
 from orders.models import Order, OrderStatus
 from orders.services.acceptance import order_accept
+from payments.localstripe import card_payment_method
 from restaurants.models import MenuItem, Option, OptionGroup, StaffRole
 from reviews.services import review_submit
 from tests.delivery.dispatch_helpers import driver_at
@@ -309,6 +313,22 @@ QUERIES = {
         lambda w: {"id": gid("Restaurant", w.restaurant.pk)},
         SIGNED_IN,
     ),
+    "myPaymentMethods": Row(
+        "{ myPaymentMethods(first: 20) { edges { node { id } } } }",
+        lambda w: {"_": str(saved_card_of_a(w).pk)},
+        frozenset({"customer_a"}),
+        lambda body, w: bool(ids_in((body.get("data") or {}).get("myPaymentMethods"))),
+    ),
+    # Everyone signed in has a list; only customer A's holds customer A's session.
+    "mySessions": Row(
+        "{ mySessions(first: 20) { edges { node { id } } } }",
+        lambda w: {},
+        frozenset({"customer_a"}),
+        lambda body, w: (
+            gid("Session", session_of(w.refresh_token_a))
+            in ids_in((body.get("data") or {}).get("mySessions"))
+        ),
+    ),
     "restaurantReviews": Row(
         "query($id: ID!) { restaurantReviews(restaurantId: $id, first: 5) { totalCount } }",
         lambda w: {"id": gid("Restaurant", w.restaurant.pk)},
@@ -322,6 +342,57 @@ QUERIES = {
         lambda body, w: bool(((body.get("data") or {}).get("myFavourites") or {}).get("edges")),
     ),
 }
+
+
+def session_of(refresh_token: str):
+    from accounts.services import _hash_refresh_token
+
+    return RefreshToken.objects.get(token_hash=_hash_refresh_token(refresh_token)).family
+
+
+def account_secret(user, purpose: str, target: str | None = None) -> str:
+    """A fresh token of `purpose` for `user`, issued inside the caller's rolled-back savepoint."""
+    token = account_token_issue(
+        user=user, purpose=purpose, target=target or user.email, now=timezone.now()
+    )
+    return account_token_secret(token)
+
+
+def saved_card_of_a(world: World):
+    from payments.models import SavedPaymentMethod
+
+    return SavedPaymentMethod.objects.create(
+        user=world.users["customer_a"],
+        stripe_payment_method_id=card_payment_method(settings.STRIPE_API_BASE, "4242424242424242"),
+        brand="visa",
+        last4="4242",
+        exp_month=12,
+        exp_year=2034,
+    )
+
+
+def confirmed_setup_of_a(world: World) -> str:
+    from payments import gateway
+    from payments.localstripe import request
+    from payments.services.cards import stripe_customer_ensure
+
+    customer_id = stripe_customer_ensure(user=world.users["customer_a"], now=timezone.now())
+    setup = gateway.setup_intent_create(
+        customer_id=customer_id, metadata={}, idempotency_key=f"matrix-{timezone.now()}"
+    )
+    payment_method = card_payment_method(settings.STRIPE_API_BASE, "4242424242424242")
+    request(
+        "POST",
+        settings.STRIPE_API_BASE,
+        f"/v1/setup_intents/{setup.id}/confirm",
+        {"client_secret": setup.client_secret, "payment_method": payment_method},
+    )
+    return setup.id
+
+
+def everyone_unverified(world: World) -> dict:
+    User.objects.update(email_verified_at=None, phone_verified_at=None)
+    return {}
 
 
 def _favourite_of_a(world: World) -> dict:
@@ -519,6 +590,92 @@ MUTATIONS = {
         "mutation { updateNotificationPreferences(input: {sms: false}) { errors { code } } }",
         lambda w: {},
         SIGNED_IN,
+    ),
+    # Answered alike for everyone (and every email): nothing to reach but a mailbox.
+    "requestPasswordReset": Row(
+        "mutation($e: String!) { requestPasswordReset(input: {email: $e}) { ok errors { code } } }",
+        lambda w: {"e": w.users["customer_a"].email},
+        frozenset(CALLERS),
+    ),
+    # Reset and verification tokens are bearer capabilities, like refresh tokens.
+    "resetPassword": Row(
+        "mutation($t: String!) { resetPassword(input: {token: $t, newPassword: "
+        '"a-new-long-passphrase"}) { ok errors { code } } }',
+        lambda w: {"t": account_secret(w.users["customer_a"], TokenPurpose.PASSWORD_RESET)},
+        frozenset(CALLERS),
+    ),
+    "verifyEmail": Row(
+        "mutation($t: String!) { verifyEmail(input: {token: $t}) { user { id } errors { code } } }",
+        lambda w: {"t": account_secret(w.users["customer_a"], TokenPurpose.EMAIL_VERIFICATION)},
+        frozenset(CALLERS),
+    ),
+    "sendEmailVerification": Row(
+        "mutation { sendEmailVerification { ok errors { code } } }",
+        everyone_unverified,
+        SIGNED_IN,
+    ),
+    "changeEmail": Row(
+        'mutation($p: String!) { changeEmail(input: {newEmail: "moved@example.test", '
+        "password: $p}) { ok errors { code } } }",
+        lambda w: {"p": DEFAULT_PASSWORD},
+        SIGNED_IN,
+    ),
+    "updateProfile": Row(
+        'mutation { updateProfile(input: {fullName: "New Name"}) { user { id } errors { code } } }',
+        lambda w: {},
+        SIGNED_IN,
+    ),
+    "sendPhoneVerification": Row(
+        "mutation { sendPhoneVerification { ok errors { code } } }",
+        everyone_unverified,
+        SIGNED_IN,
+    ),
+    # Customer A's texted code verifies nobody else's phone.
+    "verifyPhone": Row(
+        "mutation($c: String!) { verifyPhone(input: {code: $c}) { user { id } errors { code } } }",
+        lambda w: {
+            "c": account_secret(
+                w.users["customer_a"], TokenPurpose.PHONE_VERIFICATION, w.users["customer_a"].phone
+            )
+        },
+        frozenset({"customer_a"}),
+    ),
+    "endSession": Row(
+        "mutation($id: ID!) { endSession(input: {id: $id}) { ok errors { code } } }",
+        lambda w: {"id": gid("Session", session_of(w.refresh_token_a))},
+        frozenset({"customer_a"}),
+    ),
+    # With no client ids configured the providers refuse every caller alike; the checks of a
+    # real token (loopback JWKS) are in tests/accounts/test_sign_in_with_provider.py.
+    "signInWithProvider": Row(
+        'mutation { signInWithProvider(input: {provider: GOOGLE, idToken: "x.y.z", '
+        'nonce: "n"}) { accessToken errors { code } } }',
+        lambda w: {},
+        frozenset(),
+    ),
+    "exportMyData": Row(
+        "mutation { exportMyData { ok errors { code } } }", lambda w: {}, SIGNED_IN
+    ),
+    "addPaymentMethod": Row(
+        "mutation { addPaymentMethod { setupIntentId errors { code } } }", lambda w: {}, SIGNED_IN
+    ),
+    "confirmPaymentMethod": Row(
+        "mutation($s: String!) { confirmPaymentMethod(input: {setupIntentId: $s}) "
+        "{ paymentMethod { id } errors { code } } }",
+        lambda w: {"s": confirmed_setup_of_a(w)},
+        frozenset({"customer_a"}),
+    ),
+    "removePaymentMethod": Row(
+        "mutation($id: ID!) { removePaymentMethod(input: {id: $id}) { ok errors { code } } }",
+        lambda w: {"id": gid("PaymentMethod", saved_card_of_a(w).pk)},
+        frozenset({"customer_a"}),
+    ),
+    # Customers only, and not while an order is under way (customer A has some).
+    "requestAccountDeletion": Row(
+        "mutation($p: String!) { requestAccountDeletion(input: {password: $p}) "
+        "{ ok errors { code } } }",
+        lambda w: {"p": DEFAULT_PASSWORD},
+        frozenset({"customer_b"}),
     ),
     "rateOrder": Row(
         "mutation($id: ID!) { rateOrder(input: {orderId: $id, stars: 4}) "

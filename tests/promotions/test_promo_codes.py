@@ -316,3 +316,15 @@ def test_a_partial_refund_of_a_line_gives_back_its_share_of_what_was_paid(gql):
     assert shares == [3000 - 690, 1350 - 311]
     assert refunded.amount == 1039
     assert sum(shares) <= order.subtotal - order.discount
+
+
+def test_check_promo_code_refuses_bad_input_with_typed_errors(gql):
+    restaurant = RestaurantFactory()
+    gql.login_as(CustomerFactory())
+    here = global_id("Restaurant", restaurant.pk)
+
+    negative = gql.execute(CHECK, {"code": "SAVE10", "id": here, "subtotal": -1})
+    nowhere = gql.execute(CHECK, {"code": "SAVE10", "id": "bm90LWFuLWlk", "subtotal": 100})
+
+    assert negative.errors[0]["extensions"] == {"code": "VALIDATION", "field": "subtotal"}
+    assert nowhere.errors[0]["extensions"] == {"code": "NOT_FOUND", "field": "restaurantId"}
