@@ -62,7 +62,7 @@ class Order(models.Model):
     delivery_fee = models.PositiveIntegerField()
     small_order_fee = models.PositiveIntegerField(default=0)
     service_fee = models.PositiveIntegerField(default=0)
-    # Subtracted from the total; 0 until promo codes exist.
+    # Subtracted from the total: what a promo code took off the food (0 without one).
     discount = models.PositiveIntegerField(default=0)
     tip = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField()

@@ -104,7 +104,7 @@ def order_totals(
     discount: int = 0,
 ) -> OrderTotals:
     """Every line of the bill. `distance_m` None is a pickup: no delivery fee. The discount
-    (0 until promo codes exist) never takes the total below the fees and tip."""
+    (a promo code's, else 0) is at most the food: it never eats into the fees or the tip."""
     subtotal = sum(line.line_total for line in lines)
     fees = {
         "delivery_fee": delivery_fee(rules, distance_m=distance_m),

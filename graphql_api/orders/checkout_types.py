@@ -35,7 +35,9 @@ class CheckoutQuote:
     delivery_fee: Money
     small_order_fee: Money
     service_fee: Money
-    discount: Money = strawberry.field(description="0 until promo codes exist.")
+    discount: Money = strawberry.field(
+        description="What a promo code takes off the food (0 without one)."
+    )
     tip: Money
     total: Money
     distance_metres: int | None = strawberry.field(

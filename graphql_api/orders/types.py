@@ -240,7 +240,8 @@ class OrderType(relay.Node):
         return money(root.service_fee, root.currency)
 
     @strawberry_django.field(
-        only=["discount", "currency"], description="Taken off the total (0 until promo codes)."
+        only=["discount", "currency"],
+        description="What a promo code took off the food (0 without one).",
     )
     def discount(self, root: models.Order) -> Money:
         return money(root.discount, root.currency)

@@ -14,6 +14,7 @@ from orders.selectors import restaurant_daily_stats
 from orders.services.acceptance import order_accept
 from restaurants.models import StaffRole
 from tests.factories import (
+    AdminFactory,
     DriverFactory,
     OrderFactory,
     PickupOrderFactory,
@@ -112,12 +113,15 @@ def test_staff_mark_a_pickup_ready_for_collection_then_check_the_code(gql):
     ]
 
 
-def test_no_driver_picks_up_a_pickup_order(gql):
+def test_nobody_marks_a_pickup_order_picked_up_by_a_driver(gql):
     order = PickupOrderFactory(status=OrderStatus.READY_FOR_COLLECTION)
-    payload = move(
-        gql, PICKED_UP, "markPickedUp", DriverFactory(), orderId=global_id("Order", order.pk)
-    )
-    assert payload["errors"][0]["code"] in {"NOT_FOUND", "INVALID_TRANSITION"}
+    order_id = global_id("Order", order.pk)
+    # An admin may see it: the move does not exist for a pickup order.
+    payload = move(gql, PICKED_UP, "markPickedUp", AdminFactory(), orderId=order_id)
+    assert payload["errors"][0]["code"] == "INVALID_TRANSITION"
+    # No driver has anything to do with it: it does not exist for them.
+    payload = move(gql, PICKED_UP, "markPickedUp", DriverFactory(), orderId=order_id)
+    assert payload["errors"][0]["code"] == "NOT_FOUND"
     order.refresh_from_db()
     assert order.status == OrderStatus.READY_FOR_COLLECTION
 
