@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "accounts",
     "restaurants",
     "payments",
+    "promotions",
     "orders",
     "delivery",
     "notifications",
@@ -318,6 +319,8 @@ SIGN_IN_LOCKOUT_AFTER_FAILURES = env.int("SIGN_IN_LOCKOUT_AFTER_FAILURES", defau
 SIGN_IN_LOCKOUT_SECONDS = env.int("SIGN_IN_LOCKOUT_SECONDS", default=900)
 # Per signed-in user and minute: mutations that call Stripe or send messages.
 RATE_LIMIT_PAYMENT_CALLS_PER_MINUTE = env.int("RATE_LIMIT_PAYMENT_CALLS_PER_MINUTE", default=10)
+# checkPromoCode per user: enough to try a few codes, too few to guess them one by one.
+RATE_LIMIT_PROMO_CHECKS_PER_MINUTE = env.int("RATE_LIMIT_PROMO_CHECKS_PER_MINUTE", default=20)
 # The most support staff (without "refund any amount") refund of one order, in minor units.
 SUPPORT_REFUND_LIMIT = env.int("SUPPORT_REFUND_LIMIT", default=5000)
 # Checkout attempts per customer per minute (repeats of one idempotency key count too).
@@ -382,6 +385,8 @@ CELERY_BEAT_SCHEDULE = {
     "payments-reconcile": {"task": "orders.payments_reconcile", "schedule": 60.0},
     "orders-expire-unpaid": {"task": "orders.expire_unpaid", "schedule": 60.0},
     "orders-acceptances-resume": {"task": "orders.acceptances_resume", "schedule": 15.0},
+    "orders-scheduled-expire": {"task": "orders.scheduled_expire", "schedule": 60.0},
+    "orders-scheduled-remind": {"task": "orders.scheduled_remind", "schedule": 60.0},
     "accounts-purge-refresh-tokens": {
         "task": "accounts.purge_refresh_tokens",
         "schedule": 24 * 3600.0,
@@ -407,6 +412,30 @@ NOTIFY_TEST_SEND_DELAY_SECONDS = env.float("NOTIFY_TEST_SEND_DELAY_SECONDS", def
 # --- Catalogue ---------------------------------------------------------------------------------
 # No restaurant delivers further than this (near-me searches box their candidates with it).
 MAX_DELIVERY_RADIUS_M = env.int("MAX_DELIVERY_RADIUS_M", default=20_000)
+
+# --- Fees (minor units of the restaurant's currency; a restaurant's own values win) ----------
+# The platform's delivery-fee bands, "upToMetres:fee" pairs, for restaurants without their own
+# (empty: such a restaurant charges its flat delivery fee at any distance it serves).
+DELIVERY_FEE_BANDS = env.str("DELIVERY_FEE_BANDS", default="")
+# Orders whose food comes to less than the threshold pay the small-order fee (0: none).
+SMALL_ORDER_THRESHOLD = env.int("SMALL_ORDER_THRESHOLD", default=0)
+SMALL_ORDER_FEE = env.int("SMALL_ORDER_FEE", default=0)
+# The platform's service fee: a share of the food in basis points (100 = 1 %), rounded half up,
+# then raised to the floor and cut to the cap (cap 0: no cap). 0 basis points and floor 0: none.
+SERVICE_FEE_BASIS_POINTS = env.int("SERVICE_FEE_BASIS_POINTS", default=0)
+SERVICE_FEE_MIN = env.int("SERVICE_FEE_MIN", default=0)
+SERVICE_FEE_MAX = env.int("SERVICE_FEE_MAX", default=0)
+
+# --- Scheduled orders --------------------------------------------------------------------------
+# How many days ahead (besides today) a customer may choose a slot: Stripe keeps an
+# authorisation about 7 days, so the card is always captured or released before it lapses.
+SCHEDULE_DAYS_AHEAD = env.int("SCHEDULE_DAYS_AHEAD", default=7)
+# A scheduled order must be accepted this many minutes before its slot's kitchen start, and
+# within PAYMENT_AUTHORIZATION_MAX_AGE_HOURS of its authorisation, whichever comes first; else
+# it is cancelled and its card released (orders.scheduled_expire, in beat).
+SCHEDULED_ACCEPT_DEADLINE_MINUTES = env.int("SCHEDULED_ACCEPT_DEADLINE_MINUTES", default=30)
+# The restaurant's team is reminded this long before a scheduled order's accept-by time.
+SCHEDULED_ACCEPT_REMINDER_MINUTES = env.int("SCHEDULED_ACCEPT_REMINDER_MINUTES", default=60)
 
 # --- Delivery dispatch -------------------------------------------------------------------------
 # How far from the restaurant a driver may be to be offered a delivery.

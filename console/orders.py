@@ -201,13 +201,28 @@ class OrderAdmin(admin.ModelAdmin):
         "redispatch",
     ]
     fieldsets = [
-        (None, {"fields": ["number", "status", "restaurant_link", "customer_link", "created"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "number",
+                    "status",
+                    "fulfilment_display",
+                    "restaurant_link",
+                    "customer_link",
+                    "created",
+                ]
+            },
+        ),
         (
             "Money",
             {
                 "fields": [
                     "subtotal_display",
                     "delivery_fee_display",
+                    "small_order_fee_display",
+                    "service_fee_display",
+                    "discount_display",
                     "tip_display",
                     "total_display",
                 ]
@@ -225,8 +240,12 @@ class OrderAdmin(admin.ModelAdmin):
         "restaurant_link",
         "customer_link",
         "created",
+        "fulfilment_display",
         "subtotal_display",
         "delivery_fee_display",
+        "small_order_fee_display",
+        "service_fee_display",
+        "discount_display",
         "tip_display",
         "total_display",
         "address_display",
@@ -298,9 +317,30 @@ class OrderAdmin(admin.ModelAdmin):
     def delivery_fee_display(self, order: Order) -> str:
         return money(order.delivery_fee, order.currency)
 
+    @admin.display(description="Small-order fee")
+    def small_order_fee_display(self, order: Order) -> str:
+        return money(order.small_order_fee, order.currency)
+
+    @admin.display(description="Service fee")
+    def service_fee_display(self, order: Order) -> str:
+        return money(order.service_fee, order.currency)
+
+    @admin.display(description="Discount")
+    def discount_display(self, order: Order) -> str:
+        return money(order.discount, order.currency)
+
     @admin.display(description="Tip")
     def tip_display(self, order: Order) -> str:
         return money(order.tip, order.currency)
+
+    @admin.display(description="Fulfilment")
+    def fulfilment_display(self, order: Order) -> str:
+        text = order.get_fulfilment_display()
+        if order.scheduled_for is not None:
+            zone = order.restaurant.time_zone
+            text += f", scheduled for {local_and_utc(order.scheduled_for, zone)}"
+            text += f"; accept by {local_and_utc(order.accept_by, zone)}"
+        return text
 
     @admin.display(description="Payment")
     def payment_status(self, order: Order) -> str:
@@ -327,6 +367,8 @@ class OrderAdmin(admin.ModelAdmin):
 
     @admin.display(description="Address")
     def address_display(self, order: Order) -> str:
+        if order.delivery_latitude is None:
+            return "None: the customer collects it."
         return address_text(order.delivery_address)
 
     @admin.display(description="Lines")

@@ -178,9 +178,19 @@ def _restaurant_ensure(*, index, name, cuisine, dishes, owner, now) -> Restauran
             description=f"{cuisine.name} cooking in the heart of Lisbon.",
             delivery_radius_m=8000 if index < ROUND_THE_CLOCK else 5000,
             delivery_fee=199 if index < ROUND_THE_CLOCK else 299,
+            # Nearer is cheaper: the flat fee within 2 km, more further out.
+            delivery_fee_bands=[
+                {"upToMetres": 2000, "fee": 199 if index < ROUND_THE_CLOCK else 299},
+                {"upToMetres": 5000, "fee": 349},
+                {"upToMetres": 8000, "fee": 499},
+            ],
+            small_order_threshold=1000,
+            small_order_fee=150,
             minimum_order=500 if index < ROUND_THE_CLOCK else 1200,
             currency="EUR",
             preparation_minutes=15 + index % 3 * 5,
+            slot_minutes=15,
+            slot_capacity=4 + index % 3 * 2,
             created_at=now,
         )
         restaurant.cuisines.add(cuisine)

@@ -42,6 +42,7 @@ from graphql_api.orders.queries import OrdersQuery
 from graphql_api.orders.subscriptions import OrdersSubscription
 from graphql_api.payments.cards import CardsMutation, CardsQuery
 from graphql_api.payments.mutations import PaymentsMutation
+from graphql_api.promotions.schema import PromotionsQuery
 from graphql_api.restaurants.mutations import RestaurantsMutation
 from graphql_api.restaurants.queries import RestaurantsQuery
 from graphql_api.reviews.mutations import ReviewsMutation
@@ -90,6 +91,7 @@ Query = merge_types(
         NotificationsQuery,
         ReviewsQuery,
         FavouritesQuery,
+        PromotionsQuery,
         CardsQuery,
     ),
 )

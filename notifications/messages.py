@@ -21,7 +21,12 @@ def for_customer(order: Order, to_status: str, reason: str = "") -> Message | No
         eta = ""
         if order.estimated_delivery_at:
             local = order.estimated_delivery_at.astimezone(ZoneInfo(order.restaurant.time_zone))
-            eta = f" It should be with you around {local:%H:%M}."
+            if order.pickup_code:
+                eta = f" Collect it around {local:%a %d %b %H:%M}."
+            elif order.scheduled_for:
+                eta = f" It should be with you around {local:%a %d %b %H:%M}."
+            else:
+                eta = f" It should be with you around {local:%H:%M}."
         return Message(
             NotificationKind.ORDER_ACCEPTED,
             "Your order was accepted",
@@ -37,6 +42,17 @@ def for_customer(order: Order, to_status: str, reason: str = "") -> Message | No
             NotificationKind.ORDER_PICKED_UP,
             "Your order is on its way",
             f"The driver has picked up order {number}.",
+        ),
+        OrderStatus.READY_FOR_COLLECTION: (
+            NotificationKind.ORDER_READY_TO_COLLECT,
+            "Your food is ready to collect",
+            f"Order {number} waits for you at {restaurant}. "
+            f"Show the code {order.pickup_code} at the counter.",
+        ),
+        OrderStatus.COLLECTED: (
+            NotificationKind.ORDER_COLLECTED,
+            "Collected. Enjoy!",
+            f"You collected order {number} at {restaurant}.",
         ),
         OrderStatus.DELIVERED: (
             NotificationKind.ORDER_DELIVERED,
@@ -65,10 +81,28 @@ def for_customer(order: Order, to_status: str, reason: str = "") -> Message | No
 
 
 def for_restaurant_new_order(order: Order) -> Message:
+    what = "pickup order" if order.pickup_code else "order"
+    when = ""
+    if order.scheduled_for is not None:
+        zone = ZoneInfo(order.restaurant.time_zone)
+        slot = order.scheduled_for.astimezone(zone)
+        accept_by = order.accept_by.astimezone(zone)
+        when = f" for {slot:%a %d %b %H:%M}; accept it by {accept_by:%a %d %b %H:%M}"
     return Message(
         NotificationKind.ORDER_PLACED,
-        f"New order {order.number}",
-        f"A paid order of {order.total / 100:.2f} {order.currency} is waiting to be accepted.",
+        f"New {what} {order.number}",
+        f"A paid {what} of {order.total / 100:.2f} {order.currency}{when} is waiting to be "
+        "accepted.",
+    )
+
+
+def accept_reminder(order: Order) -> Message:
+    zone = ZoneInfo(order.restaurant.time_zone)
+    return Message(
+        NotificationKind.ORDER_ACCEPT_REMINDER,
+        f"Accept scheduled order {order.number}",
+        f"Order {order.number} for {order.scheduled_for.astimezone(zone):%a %d %b %H:%M} is "
+        f"cancelled unless accepted by {order.accept_by.astimezone(zone):%H:%M}.",
     )
 
 

@@ -79,6 +79,15 @@ def delivery_offer_notify(*, offer_id) -> list[Notification]:
     return _notify([offer.driver], messages.delivery_offered(order), order, f"offer:{offer.pk}")
 
 
+def order_accept_reminder_notify(*, order_id) -> list[Notification]:
+    """The restaurant's team: a scheduled order must be accepted soon, or it is cancelled."""
+    order = Order.objects.select_related("restaurant").get(pk=order_id)
+    if order.status != OrderStatus.PLACED:
+        return []  # accepted or closed meanwhile: nothing to remind
+    staff = restaurant_team(order.restaurant_id)
+    return _notify(staff, messages.accept_reminder(order), order, f"accept-by:{order.pk}")
+
+
 def delivery_waiting_notify(*, delivery_id) -> list[Notification]:
     delivery = OrderDelivery.objects.select_related("order__restaurant").get(pk=delivery_id)
     admins = User.objects.filter(Q(role=Role.ADMIN) | Q(is_superuser=True), is_active=True)

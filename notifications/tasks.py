@@ -37,6 +37,13 @@ def notify_delivery_waiting_task(*, delivery_id, **_) -> None:
     delivery_waiting_notify(delivery_id=delivery_id)
 
 
+@shared_task(name="notifications.order_accept_reminder", ignore_result=True)
+def notify_order_accept_reminder_task(*, order_id, **_) -> None:
+    from notifications.services import order_accept_reminder_notify
+
+    order_accept_reminder_notify(order_id=order_id)
+
+
 @shared_task(name="notifications.account_token_message", ignore_result=True)
 def notify_account_token_task(*, token_id, **_) -> None:
     from django.utils import timezone

@@ -12,10 +12,18 @@ class OrderStatus(models.TextChoices):
     ACCEPTED = "ACCEPTED", "Accepted"
     READY_FOR_PICKUP = "READY_FOR_PICKUP", "Ready for pickup"
     PICKED_UP = "PICKED_UP", "Picked up"
+    # A pickup order's own ends: ready at the counter, then collected by its customer.
+    READY_FOR_COLLECTION = "READY_FOR_COLLECTION", "Ready for collection"
+    COLLECTED = "COLLECTED", "Collected"
     DELIVERED = "DELIVERED", "Delivered"
     CANCELLED = "CANCELLED", "Cancelled"
     REJECTED = "REJECTED", "Rejected"
     PAYMENT_FAILED = "PAYMENT_FAILED", "Payment failed"
+
+
+class Fulfilment(models.TextChoices):
+    DELIVERY = "DELIVERY", "Delivery"
+    PICKUP = "PICKUP", "Pickup"
 
 
 class ActorRole(models.TextChoices):
@@ -44,16 +52,39 @@ class Order(models.Model):
         max_length=20, choices=OrderStatus.choices, default=OrderStatus.PENDING_PAYMENT
     )
     idempotency_key = models.CharField(max_length=100)
+    fulfilment = models.CharField(
+        max_length=10, choices=Fulfilment.choices, default=Fulfilment.DELIVERY
+    )
 
+    # Money: what orders.pricing computed at checkout (minor units of `currency`).
     currency = models.CharField(max_length=3)
     subtotal = models.PositiveIntegerField()
     delivery_fee = models.PositiveIntegerField()
+    small_order_fee = models.PositiveIntegerField(default=0)
+    service_fee = models.PositiveIntegerField(default=0)
+    # Subtracted from the total; 0 until promo codes exist.
+    discount = models.PositiveIntegerField(default=0)
     tip = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField()
 
-    delivery_address = models.JSONField(help_text="Snapshot: label, line1, line2, city, ...")
-    delivery_latitude = models.DecimalField(max_digits=9, decimal_places=6)
-    delivery_longitude = models.DecimalField(max_digits=9, decimal_places=6)
+    # Empty for a pickup order (no address, no coordinates).
+    delivery_address = models.JSONField(
+        default=dict, blank=True, help_text="Snapshot: label, line1, line2, city, ..."
+    )
+    delivery_latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    delivery_longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    delivery_distance_m = models.PositiveIntegerField(
+        null=True, blank=True, help_text="From the restaurant, as priced."
+    )
+    # Shown to the customer of a pickup order, checked by staff on markCollected.
+    pickup_code = models.CharField(max_length=8, blank=True)
+    # Scheduled orders: the slot's start (delivered or ready for collection then); null: now.
+    scheduled_for = models.DateTimeField(null=True, blank=True)
+    # A scheduled order not accepted by then is cancelled and its card released.
+    accept_by = models.DateTimeField(null=True, blank=True)
+    # When the restaurant was reminded to accept it (once, SCHEDULED_ACCEPT_REMINDER_MINUTES
+    # before accept_by).
+    accept_reminder_sent_at = models.DateTimeField(null=True, blank=True)
     customer_note = models.CharField(max_length=500, blank=True)
 
     created_at = models.DateTimeField(default=timezone.now)
@@ -63,6 +94,7 @@ class Order(models.Model):
     ready_at = models.DateTimeField(null=True, blank=True)
     picked_up_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
+    collected_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(
         null=True, blank=True, help_text="When cancelled, rejected or payment failed."
     )
@@ -87,6 +119,11 @@ class Order(models.Model):
                 fields=["restaurant", "status", "-created_at"], name="order_rest_status_idx"
             ),
             models.Index(fields=["status", "status_changed_at"], name="order_status_changed_idx"),
+            models.Index(
+                fields=["restaurant", "scheduled_for"],
+                name="order_rest_scheduled_idx",
+                condition=models.Q(scheduled_for__isnull=False),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -94,9 +131,23 @@ class Order(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(
-                    total=models.F("subtotal") + models.F("delivery_fee") + models.F("tip")
+                    total=models.F("subtotal")
+                    + models.F("delivery_fee")
+                    + models.F("small_order_fee")
+                    + models.F("service_fee")
+                    + models.F("tip")
+                    - models.F("discount")
                 ),
                 name="order_total_is_sum",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    fulfilment="DELIVERY",
+                    delivery_latitude__isnull=False,
+                    delivery_longitude__isnull=False,
+                )
+                | models.Q(fulfilment="PICKUP", delivery_fee=0, delivery_latitude__isnull=True),
+                name="order_fulfilment_consistent",
             ),
             models.CheckConstraint(
                 condition=models.Q(status__in=OrderStatus.values), name="order_status_valid"

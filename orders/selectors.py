@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from accounts.models import User
 from core.dates import date_in_window
 from core.errors import Forbidden, ValidationFailed
-from orders.models import ActorRole, Order, OrderStatus
+from orders.models import ActorRole, Fulfilment, Order, OrderStatus
 from orders.transitions import CARD_CAPTURED_STATUSES
 from restaurants.errors import RestaurantNotFound
 from restaurants.models import Restaurant, StaffRole
@@ -139,6 +139,8 @@ class DailyStats:
     delivered: int
     cancelled: int
     revenue: int
+    pickup_orders: int
+    collected: int
     average_preparation_minutes: float | None
     average_delivery_minutes: float | None
 
@@ -158,6 +160,8 @@ def restaurant_daily_stats(*, restaurant_id, start: date, end: date, tz: str) ->
         .annotate(
             orders=Count("pk"),
             delivered=Count("pk", filter=Q(status=OrderStatus.DELIVERED)),
+            pickup_orders=Count("pk", filter=Q(fulfilment=Fulfilment.PICKUP)),
+            collected=Count("pk", filter=Q(status=OrderStatus.COLLECTED)),
             cancelled=Count(
                 "pk", filter=Q(status__in=(OrderStatus.CANCELLED, OrderStatus.REJECTED))
             ),
@@ -185,6 +189,8 @@ def restaurant_daily_stats(*, restaurant_id, start: date, end: date, tz: str) ->
                 delivered=row["delivered"] if row else 0,
                 cancelled=row["cancelled"] if row else 0,
                 revenue=row["revenue"] if row else 0,
+                pickup_orders=row["pickup_orders"] if row else 0,
+                collected=row["collected"] if row else 0,
                 average_preparation_minutes=_minutes(row["preparation"]) if row else None,
                 average_delivery_minutes=_minutes(row["delivery"]) if row else None,
             )

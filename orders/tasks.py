@@ -37,3 +37,17 @@ def orders_acceptances_resume_task(**_) -> int:
     from orders.services.acceptance import orders_acceptances_resume
 
     return orders_acceptances_resume(now=timezone.now())
+
+
+@shared_task(name="orders.scheduled_expire", ignore_result=True)
+def orders_scheduled_expire_task(**_) -> int:
+    from orders.services.maintenance import orders_scheduled_expire
+
+    return orders_scheduled_expire(now=timezone.now())
+
+
+@shared_task(name="orders.scheduled_remind", ignore_result=True)
+def orders_scheduled_remind_task(**_) -> int:
+    from orders.services.maintenance import orders_scheduled_remind
+
+    return orders_scheduled_remind(now=timezone.now())

@@ -21,12 +21,14 @@ from notifications.tasks import (
     notify_data_export_ready_task,
     notify_delivery_offer_task,
     notify_delivery_waiting_task,
+    notify_order_accept_reminder_task,
     notify_order_event_task,
     notify_order_refund_task,
 )
 from orders.live_updates import delivery_changed_broadcast, order_updated_broadcast
-from orders.models import OrderEvent, OrderStatus
+from orders.models import Fulfilment, OrderEvent, OrderStatus
 from orders.services.lifecycle import ORDER_EVENT_RECORDED
+from orders.services.maintenance import ORDER_ACCEPT_REMINDER
 from orders.services.payments import MONEY_TO_RETURN
 from orders.tasks import order_stripe_event_apply_task
 from payments.services import REFUND_SUCCEEDED, STRIPE_EVENT_RECEIVED
@@ -42,7 +44,15 @@ from privacy.tasks import data_export_build_task
 def _order_event(payload: dict) -> None:
     event = (
         OrderEvent.objects.filter(pk=payload["event_id"])
-        .values("id", "order_id", "order__restaurant_id", "from_status", "to_status", "actor_id")
+        .values(
+            "id",
+            "order_id",
+            "order__restaurant_id",
+            "order__fulfilment",
+            "from_status",
+            "to_status",
+            "actor_id",
+        )
         .first()
     )
     if event is None:
@@ -55,7 +65,7 @@ def _order_event(payload: dict) -> None:
         event_id=event["id"],
         to_status=to_status,
     )
-    if to_status == OrderStatus.ACCEPTED:
+    if to_status == OrderStatus.ACCEPTED and event["order__fulfilment"] == Fulfilment.DELIVERY:
         delivery_dispatch_task.delay(order_id=order_id)
     elif to_status == OrderStatus.CANCELLED:
         delivery_cancel_task.delay(order_id=order_id)
@@ -89,6 +99,9 @@ CONSUMERS: dict[str, Iterable[Consumer]] = {
     DRIVER_ASSIGNED: [_driver_assigned],
     REFUND_SUCCEEDED: [
         lambda payload: notify_order_refund_task.delay(refund_id=payload["refund_id"])
+    ],
+    ORDER_ACCEPT_REMINDER: [
+        lambda payload: notify_order_accept_reminder_task.delay(order_id=payload["order_id"])
     ],
     MONEY_TO_RETURN: [lambda payload: payment_return_task.delay(order_id=payload["order_id"])],
     STRIPE_EVENT_RECEIVED: [

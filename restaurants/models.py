@@ -43,10 +43,31 @@ class Restaurant(models.Model):
         default=True, help_text="Staff pause this when the kitchen is overwhelmed."
     )
     delivery_radius_m = models.PositiveIntegerField(default=5000)
-    delivery_fee = models.PositiveIntegerField(default=0, help_text="Minor units.")
+    delivery_fee = models.PositiveIntegerField(
+        default=0, help_text="Minor units; charged at any distance when there are no fee bands."
+    )
+    # [{"upToMetres": 2000, "fee": 199}, ...] ascending: the fee of the first band that reaches
+    # the address. Empty: the platform's bands (DELIVERY_FEE_BANDS), else the flat fee above.
+    delivery_fee_bands = models.JSONField(default=list, blank=True)
+    # Null: the platform's (SMALL_ORDER_THRESHOLD, SMALL_ORDER_FEE).
+    small_order_threshold = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Minor units; empty: the platform's."
+    )
+    small_order_fee = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Minor units; empty: the platform's."
+    )
     minimum_order = models.PositiveIntegerField(default=0, help_text="Minor units.")
     currency = models.CharField(max_length=3, default="EUR")
     preparation_minutes = models.PositiveSmallIntegerField(default=20)
+    # Scheduled orders: slots of this many minutes, each taking at most `slot_capacity` orders
+    # (0: the restaurant takes no scheduled orders).
+    slot_minutes = models.PositiveSmallIntegerField(default=15)
+    slot_capacity = models.PositiveSmallIntegerField(default=0)
+    # How expensive, for the price filter: set by the platform (not the restaurant), so a
+    # restaurant cannot list itself as cheaper than it is.
+    price_band = models.PositiveSmallIntegerField(
+        default=2, help_text="1 (cheap) to 4 (expensive)."
+    )
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="RestaurantStaff", related_name="restaurants"
     )
@@ -62,6 +83,10 @@ class Restaurant(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(currency__regex=r"^[A-Z]{3}$"), name="restaurant_currency_iso"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(price_band__gte=1, price_band__lte=4),
+                name="restaurant_price_band_1_4",
             ),
         ]
 

@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, TextField
+from django.db.models.functions import Cast
 
 from accounts.models import User
 from restaurants.geo import (
@@ -25,6 +26,7 @@ from restaurants.models import (
     RestaurantStaff,
     StaffRole,
 )
+from restaurants.search import restaurants_matching
 
 # Average courier speed in town, and the minutes to hand over at both ends.
 COURIER_SPEED_KMH = 20
@@ -154,14 +156,14 @@ def restaurants_listed(
     cuisine: str | None = None,
     open_now: bool | None = None,
     near: tuple[float, float] | None = None,
+    dietary_tag: str | None = None,
+    price_bands: list[int] | None = None,
     now: datetime,
 ):
     """Active restaurants for the catalogue, filtered in SQL; nearest first with `near`."""
     queryset = restaurants_public()
     if search:
-        matching = Q(name__icontains=search) | Q(cuisines__name__icontains=search)
-        dish = MenuItem.objects.filter(restaurant_id=OuterRef("pk"), name__icontains=search)
-        queryset = queryset.filter(matching | Exists(dish)).distinct()
+        queryset = restaurants_matching(queryset, search)
     if cuisine:
         queryset = queryset.filter(
             Exists(
@@ -175,14 +177,31 @@ def restaurants_listed(
                 )
             )
         )
+    if dietary_tag:
+        queryset = queryset.filter(Exists(_dishes_tagged(dietary_tag)))
+    if price_bands:
+        queryset = queryset.filter(price_band__in=price_bands)
     if open_now is not None:
         open_q = _open_now_q(now)
         queryset = queryset.filter(open_q) if open_now else queryset.exclude(open_q)
     if near is None:
+        if search and connection.vendor == "postgresql":
+            return queryset.order_by(F("search_rank").desc(), "name", "pk")
         return queryset.order_by("name", "pk")
     if connection.vendor == "postgresql":
         return restaurants_nearest_by_index(queryset, *near)
     return restaurants_nearest_by_distance(queryset, *near)
+
+
+def _dishes_tagged(tag: str):
+    """The restaurant's available dishes carrying this dietary tag (tags are stored lower case)."""
+    dishes = MenuItem.objects.filter(restaurant_id=OuterRef("pk"), is_available=True)
+    if connection.vendor == "postgresql":
+        return dishes.filter(dietary_tags__contains=[tag.lower()])
+    # SQLite has no JSON containment: the tag as a JSON string inside the stored list's text.
+    return dishes.annotate(tags_text=Cast("dietary_tags", TextField())).filter(
+        tags_text__contains=f'"{tag.lower()}"'
+    )
 
 
 def restaurants_nearest_by_index(queryset, latitude, longitude):

@@ -38,7 +38,15 @@ PREPARATION_MINUTES_MAX = 180
 # The restaurant's settings its own owners and managers may change; the rest (name, slug,
 # address, currency, listing) are the platform's.
 OWNER_FIELDS = frozenset(
-    {"description", "phone", "accepting_orders", "preparation_minutes", "minimum_order"}
+    {
+        "description",
+        "phone",
+        "accepting_orders",
+        "preparation_minutes",
+        "minimum_order",
+        "slot_minutes",
+        "slot_capacity",
+    }
 )
 PLATFORM_FIELDS = OWNER_FIELDS | {
     "name",
@@ -47,7 +55,15 @@ PLATFORM_FIELDS = OWNER_FIELDS | {
     "is_active",
     "delivery_radius_m",
     "delivery_fee",
+    "delivery_fee_bands",
+    "small_order_threshold",
+    "small_order_fee",
+    "price_band",
 }
+SLOT_MINUTES_CHOICES = (5, 10, 15, 20, 30, 60)
+PRICE_BANDS = (1, 2, 3, 4)
+SLOT_CAPACITY_MAX = 100
+FEE_BANDS_MAX = 10
 
 
 def restaurant_settings_check(changes: dict) -> dict:
@@ -70,6 +86,24 @@ def restaurant_settings_check(changes: dict) -> dict:
     for money in ("delivery_fee", "minimum_order"):
         if money in cleaned:
             _price(cleaned[money], money)
+    for money in ("small_order_threshold", "small_order_fee"):
+        # Empty: the platform's setting applies.
+        if cleaned.get(money) is not None:
+            _price(cleaned[money], money)
+    if "price_band" in cleaned and cleaned["price_band"] not in PRICE_BANDS:
+        raise ValidationFailed("From 1 (cheap) to 4 (expensive).", field="price_band")
+    if "delivery_fee_bands" in cleaned:
+        cleaned["delivery_fee_bands"] = delivery_fee_bands_check(cleaned["delivery_fee_bands"])
+    if "slot_minutes" in cleaned and cleaned["slot_minutes"] not in SLOT_MINUTES_CHOICES:
+        raise ValidationFailed(
+            f"One of {', '.join(map(str, SLOT_MINUTES_CHOICES))} minutes.", field="slot_minutes"
+        )
+    if "slot_capacity" in cleaned and not 0 <= (cleaned["slot_capacity"] or 0) <= (
+        SLOT_CAPACITY_MAX
+    ):
+        raise ValidationFailed(
+            f"Between 0 (no scheduled orders) and {SLOT_CAPACITY_MAX}.", field="slot_capacity"
+        )
     if "delivery_radius_m" in cleaned and not (
         100 <= (cleaned["delivery_radius_m"] or 0) <= DELIVERY_RADIUS_MAX_M
     ):
@@ -84,6 +118,33 @@ def restaurant_settings_check(changes: dict) -> dict:
         )
     if "phone" in cleaned and len(cleaned["phone"] or "") > 32:
         raise ValidationFailed("At most 32 characters.", field="phone")
+    return cleaned
+
+
+def delivery_fee_bands_check(bands) -> list[dict]:
+    """[{"upToMetres": int, "fee": int}, ...], distances strictly ascending within the largest
+    radius any restaurant may have; empty: the platform's bands (or the flat fee)."""
+    field = "delivery_fee_bands"
+    if bands in (None, ""):
+        return []
+    if not isinstance(bands, list) or len(bands) > FEE_BANDS_MAX:
+        raise ValidationFailed(
+            f'Up to {FEE_BANDS_MAX} bands like [{{"upToMetres": 2000, "fee": 199}}].', field=field
+        )
+    cleaned, previous = [], 0
+    for band in bands:
+        if not isinstance(band, dict) or set(band) != {"upToMetres", "fee"}:
+            raise ValidationFailed('Each band is {"upToMetres": ..., "fee": ...}.', field=field)
+        metres, fee = band["upToMetres"], band["fee"]
+        if not isinstance(metres, int) or not previous < metres <= DELIVERY_RADIUS_MAX_M:
+            raise ValidationFailed(
+                f"Distances go up, each at most {DELIVERY_RADIUS_MAX_M} metres.", field=field
+            )
+        if not isinstance(fee, int):
+            raise ValidationFailed("A fee is a whole number of minor units.", field=field)
+        _price(fee, field)
+        cleaned.append({"upToMetres": metres, "fee": fee})
+        previous = metres
     return cleaned
 
 

@@ -20,8 +20,8 @@ from reviews.models import DriverTag, RestaurantRating, Review
 logger = structlog.get_logger(__name__)
 
 COMMENT_MAX_LENGTH = 1000
-# Orders a customer may rate: the food reached them.
-REVIEWABLE_STATUSES = frozenset({OrderStatus.DELIVERED})
+# Orders a customer may rate: the food reached them (delivered, or collected at the counter).
+REVIEWABLE_STATUSES = frozenset({OrderStatus.DELIVERED, OrderStatus.COLLECTED})
 
 
 def _stars(value: int | None, field: str) -> int | None:
@@ -77,15 +77,16 @@ def review_submit(
         order = (
             Order.objects.select_for_update()
             .filter(pk=order_id, customer_id=customer.pk)
-            .only("id", "status", "delivered_at", "restaurant_id")
+            .only("id", "status", "delivered_at", "collected_at", "restaurant_id")
             .first()
         )
         if order is None:
             raise OrderNotFound(field="orderId")
-        if order.status not in REVIEWABLE_STATUSES or order.delivered_at is None:
+        handed_over = order.delivered_at or order.collected_at
+        if order.status not in REVIEWABLE_STATUSES or handed_over is None:
             raise ReviewNotAllowed("Only a delivered order can be rated.", field="orderId")
         window = timedelta(days=settings.REVIEW_WINDOW_DAYS)
-        if now > order.delivered_at + window:
+        if now > handed_over + window:
             raise ReviewNotAllowed(
                 f"Ratings close {settings.REVIEW_WINDOW_DAYS} days after delivery.",
                 field="orderId",

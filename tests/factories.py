@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import Address, Role, User
 from delivery.models import Delivery
-from orders.models import Order, OrderLine, OrderStatus
+from orders.models import Fulfilment, Order, OrderLine, OrderStatus
 from restaurants.models import (
     MenuCategory,
     MenuItem,
@@ -179,6 +179,17 @@ class OrderFactory(factory.django.DjangoModelFactory):
     delivery_latitude = CITY_LATITUDE
     delivery_longitude = CITY_LONGITUDE
     placed_at = factory.LazyFunction(timezone.now)
+
+
+class PickupOrderFactory(OrderFactory):
+    """A pickup order: no address, no delivery fee, a pickup code."""
+
+    fulfilment = Fulfilment.PICKUP
+    delivery_fee = 0
+    delivery_address = factory.LazyFunction(dict)
+    delivery_latitude = None
+    delivery_longitude = None
+    pickup_code = "4821"
 
 
 class OrderLineFactory(factory.django.DjangoModelFactory):

@@ -18,8 +18,9 @@ from core.outbox import outbox_publish
 from delivery.errors import DeliveryNotWaiting, DriverBusy, OfferNotOpen
 from delivery.models import Delivery, DeliveryOffer, DeliveryStatus, DriverState, OfferStatus
 from orders.errors import OrderNotFound
-from orders.models import Order, OrderStatus
+from orders.models import Fulfilment, Order, OrderStatus
 from restaurants.geo import bounding_box, distance_km_expression
+from restaurants.selectors import delivery_eta_minutes
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +32,9 @@ DISPATCHABLE_ORDER_STATUSES = (OrderStatus.ACCEPTED, OrderStatus.READY_FOR_PICKU
 BATCH_SIZE = 200
 # An accepted order without a delivery this long after acceptance lost its dispatch task.
 ORPHAN_GRACE = timedelta(seconds=60)
+# A scheduled delivery looks for its driver this long before the food is ready, so the driver
+# reaches the restaurant as it is (drivers are offered work within DISPATCH_RADIUS_KM).
+SCHEDULED_DISPATCH_LEAD = timedelta(minutes=10)
 
 
 # Outbox topics (reactions relays them): a driver was offered a delivery, admins should hear
@@ -123,11 +127,23 @@ def _nearest_candidate(*, delivery: Delivery, latitude, longitude, now: datetime
     )
 
 
+def scheduled_dispatch_at(order: Order) -> datetime | None:
+    """When a scheduled delivery starts looking for a driver: the food is ready the trip's
+    time before the slot, and the search starts SCHEDULED_DISPATCH_LEAD before that."""
+    if order.scheduled_for is None:
+        return None
+    trip = delivery_eta_minutes(
+        preparation_minutes=0, distance_km=(order.delivery_distance_m or 0) / 1000
+    )
+    return order.scheduled_for - timedelta(minutes=trip) - SCHEDULED_DISPATCH_LEAD
+
+
 def delivery_dispatch(*, order_id, now: datetime) -> Delivery | None:
     """Offer the order's delivery to the nearest free driver, or schedule another try.
 
     Safe to repeat: a delivery that is already offered or assigned is left alone, and an order
-    that no longer needs a driver (cancelled, delivered) gets none.
+    that no longer needs a driver (cancelled, delivered, a pickup) gets none. A scheduled one
+    accepted ahead of time waits for its `scheduled_dispatch_at` (beat's redispatch runs it).
     """
     with transaction.atomic():
         order = (
@@ -138,10 +154,17 @@ def delivery_dispatch(*, order_id, now: datetime) -> Delivery | None:
         )
         if order is None or order.status not in DISPATCHABLE_ORDER_STATUSES:
             return None
+        if order.fulfilment != Fulfilment.DELIVERY:
+            return None
         delivery = Delivery.objects.select_for_update().filter(order=order).first()
+        dispatch_at = scheduled_dispatch_at(order)
         if delivery is None:
-            delivery = Delivery.objects.create(order=order, created_at=now)
+            delivery = Delivery.objects.create(order=order, created_at=max(now, dispatch_at or now))
         if delivery.status != DeliveryStatus.WAITING_FOR_DRIVER:
+            return delivery
+        if dispatch_at is not None and now < dispatch_at:
+            delivery.next_dispatch_at = dispatch_at
+            delivery.save(update_fields=["next_dispatch_at"])
             return delivery
         pickup = order.restaurant.address
         state = _nearest_free_driver(
@@ -290,6 +313,7 @@ def deliveries_redispatch_due(*, now: datetime) -> int:
     )
     orphans = Order.objects.filter(
         status__in=DISPATCHABLE_ORDER_STATUSES,
+        fulfilment=Fulfilment.DELIVERY,
         delivery__isnull=True,
         accepted_at__lte=now - ORPHAN_GRACE,
     ).values_list("pk", flat=True)[:BATCH_SIZE]

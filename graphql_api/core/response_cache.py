@@ -69,6 +69,7 @@ CACHEABLE_FIELDS: dict[str, frozenset[str] | None] = {
             "timeZone",
             "acceptingOrders",
             "preparationMinutes",
+            "priceBand",
             "deliveryFee",
             "minimumOrder",
             "deliveryRadiusKm",

@@ -13,15 +13,23 @@ from graphql_api.core.relay_ids import decode_id, order_id_or_raise
 from graphql_api.orders.inputs import (
     AcceptOrderInput,
     CancelOrderInput,
+    MarkCollectedInput,
     MarkOrderReadyInput,
     PlaceOrderInput,
     RejectOrderInput,
+    cart_lines,
+    optional_id,
 )
 from graphql_api.orders.types import OrderType
 from graphql_api.payments.types import CheckoutPayment, payment_payload
 from orders.services.acceptance import order_accept
-from orders.services.actions import order_cancel, order_mark_ready, order_reject
-from orders.services.checkout import CartLine, order_place
+from orders.services.actions import (
+    order_cancel,
+    order_mark_collected,
+    order_mark_ready,
+    order_reject,
+)
+from orders.services.checkout import order_place
 
 
 @strawberry.type
@@ -50,20 +58,15 @@ class OrdersMutation:
         result = order_place(
             customer=user,
             restaurant_id=decode_id(input.restaurant_id, "Restaurant"),
-            delivery_address_id=decode_id(input.delivery_address_id, "Address"),
-            items=[
-                CartLine(
-                    menu_item_id=decode_id(item.menu_item_id, "MenuItem"),
-                    quantity=item.quantity,
-                    option_ids=[decode_id(option, "Option") for option in item.option_ids],
-                    note=item.note,
-                )
-                for item in input.items
-            ],
+            delivery_address_id=optional_id(input.delivery_address_id, "Address"),
+            items=cart_lines(input.items),
             tip=input.tip,
             payment_method_id=input.payment_method_id,
             idempotency_key=input.idempotency_key,
             now=timezone.now(),
+            fulfilment=input.fulfilment.value,
+            scheduled_for=input.scheduled_for,
+            promo_code=input.promo_code,
         )
         payment, errors = payment_payload(result.payment_result)
         return PlaceOrderPayload(order=result.order, payment=payment, errors=errors)
@@ -108,7 +111,20 @@ class OrdersMutation:
         )
         return OrderPayload(order=order, errors=[])
 
-    @mutation(description="The food is ready for the driver.")
+    @mutation(
+        description="A pickup order's customer has collected it: staff check the pickup code "
+        "the customer shows (a wrong code is VALIDATION on pickupCode and changes nothing)."
+    )
+    def mark_collected(self, info: Info, input: MarkCollectedInput) -> OrderPayload:
+        order = order_mark_collected(
+            order_id=order_id_or_raise(input.order_id),
+            actor=require_user(info),
+            pickup_code=input.pickup_code,
+            now=timezone.now(),
+        )
+        return OrderPayload(order=order, errors=[])
+
+    @mutation(description="The food is ready: for the driver, or at the counter (pickup).")
     def mark_order_ready(self, info: Info, input: MarkOrderReadyInput) -> OrderPayload:
         order = order_mark_ready(
             order_id=order_id_or_raise(input.order_id), actor=require_user(info), now=timezone.now()

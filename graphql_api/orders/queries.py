@@ -6,24 +6,31 @@ from typing import Annotated
 
 import strawberry
 import strawberry_django
+from django.utils import timezone
 from strawberry.types import Info
 from strawberry_django.optimizer import optimize
 
 from core.errors import DomainError, NotAuthenticated
 from graphql_api.core.context import current_user, require_user
-from graphql_api.core.errors import graphql_error
+from graphql_api.core.errors import DomainErrorsToPayload, graphql_error
 from graphql_api.core.pagination import page_field
 from graphql_api.core.relay_ids import decode_id
 from graphql_api.core.types import Money, money
+from graphql_api.orders.checkout_types import CheckoutQuote, CheckoutQuotePayload, TimeSlot
+from graphql_api.orders.inputs import CheckoutQuoteInput, FulfilmentEnum, cart_lines, optional_id
+from graphql_api.orders.reorder_types import ReorderCart, ReorderPayload
 from graphql_api.orders.types import OrderConnection, OrderStatusEnum, OrderType
 from orders.errors import OrderNotFound
 from orders.models import Order
+from orders.scheduling import restaurant_slots_for
 from orders.selectors import (
     orders_for_customer,
     orders_visible_to,
     restaurant_orders_for,
     restaurant_stats_for,
 )
+from orders.services.cart import checkout_quote
+from orders.services.reorder import order_reorder
 
 
 @strawberry.type(description="One local day of a restaurant's orders.")
@@ -31,6 +38,10 @@ class RestaurantDayStats:
     day: date
     orders: int = strawberry.field(description="Orders placed (the card authorised).")
     delivered: int
+    pickup_orders: int = strawberry.field(
+        description="Of `orders`, those the customer collects (the rest are deliveries)."
+    )
+    collected: int = strawberry.field(description="Pickup orders their customers collected.")
     cancelled: int = strawberry.field(description="Cancelled or rejected.")
     revenue: Money = strawberry.field(description="Totals of accepted, not cancelled orders.")
     average_preparation_minutes: float | None = strawberry.field(
@@ -83,6 +94,56 @@ class OrdersQuery:
             raise graphql_error(error) from None
 
     @strawberry.field(
+        description="The cart priced exactly as placeOrder would charge it now, with the "
+        "estimated delivery or ready time, or every problem with it as typed errors. The "
+        "signed-in customer's; writes nothing.",
+        extensions=[DomainErrorsToPayload()],
+    )
+    def checkout_quote(self, info: Info, input: CheckoutQuoteInput) -> CheckoutQuotePayload:
+        cart = checkout_quote(
+            customer=require_user(info),
+            restaurant_id=decode_id(input.restaurant_id, "Restaurant"),
+            fulfilment=input.fulfilment.value,
+            delivery_address_id=optional_id(input.delivery_address_id, "Address"),
+            items=cart_lines(input.items),
+            tip=input.tip,
+            scheduled_for=input.scheduled_for,
+            now=timezone.now(),
+            promo_code=input.promo_code,
+        )
+        return CheckoutQuotePayload(quote=CheckoutQuote.from_cart(cart), errors=[])
+
+    @strawberry.field(
+        description="One of the signed-in customer's past orders as a cart at today's menu "
+        "and prices, each line saying what changed; writes nothing.",
+        extensions=[DomainErrorsToPayload()],
+    )
+    def reorder(self, info: Info, order_id: strawberry.ID) -> ReorderPayload:
+        order = decode_id(order_id, "Order")
+        if order is None:
+            raise OrderNotFound(field="orderId")
+        cart = order_reorder(customer=require_user(info), order_id=order)
+        return ReorderPayload(cart=ReorderCart.of(cart), errors=[])
+
+    @strawberry.field(
+        description="The times (today or up to 7 days ahead, in the restaurant's own time "
+        "zone) a scheduled order can be delivered or collected at, with places left."
+    )
+    def available_slots(
+        self, info: Info, restaurant_id: strawberry.ID, date: date, mode: FulfilmentEnum
+    ) -> list[TimeSlot]:
+        try:
+            slots = restaurant_slots_for(
+                restaurant_id=decode_id(restaurant_id, "Restaurant"),
+                day=date,
+                fulfilment=mode.value,
+                now=timezone.now(),
+            )
+        except DomainError as error:
+            raise graphql_error(error) from None
+        return [TimeSlot.of(slot) for slot in slots]
+
+    @strawberry.field(
         description="A restaurant's daily figures in its time zone (its staff and admins)."
     )
     def restaurant_stats(
@@ -107,6 +168,8 @@ class OrdersQuery:
                 day=day.day,
                 orders=day.orders,
                 delivered=day.delivered,
+                pickup_orders=day.pickup_orders,
+                collected=day.collected,
                 cancelled=day.cancelled,
                 revenue=money(day.revenue, currency),
                 average_preparation_minutes=day.average_preparation_minutes,

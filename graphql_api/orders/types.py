@@ -18,6 +18,7 @@ from graphql_api.core.context import current_user
 from graphql_api.core.enums import enum_from_choices
 from graphql_api.core.pagination import KeysetPages, total_of
 from graphql_api.core.types import Money, money
+from graphql_api.orders.inputs import FulfilmentEnum
 from graphql_api.payments.types import OrderPayment, Refund
 from graphql_api.restaurants.types import RestaurantType
 from orders import models
@@ -187,8 +188,19 @@ class OrderType(relay.Node):
     picked_up_at: datetime | None
     delivered_at: datetime | None
     closed_at: datetime | None
+    collected_at: datetime | None = strawberry_django.field(
+        description="When its customer collected a pickup order."
+    )
     preparation_minutes: int | None
-    estimated_delivery_at: datetime | None
+    estimated_delivery_at: datetime | None = strawberry_django.field(
+        description="When it should arrive (a pickup order: be ready at the counter)."
+    )
+    scheduled_for: datetime | None = strawberry_django.field(
+        description="The slot chosen at checkout; null: as soon as possible."
+    )
+    accept_by: datetime | None = strawberry_django.field(
+        description="A scheduled order not accepted by then is cancelled and its card released."
+    )
     status_changed_at: datetime = strawberry_django.field(
         description="When the status last changed: the resume point of restaurantOrders."
     )
@@ -196,6 +208,20 @@ class OrderType(relay.Node):
     @strawberry_django.field(only=["status"])
     def status(self, root: models.Order) -> OrderStatusEnum:
         return OrderStatusEnum(root.status)
+
+    @strawberry_django.field(only=["fulfilment"])
+    def fulfilment(self, root: models.Order) -> FulfilmentEnum:
+        return FulfilmentEnum(root.fulfilment)
+
+    @strawberry_django.field(
+        only=["pickup_code", "customer_id"],
+        description="A pickup order's code, shown to its customer only: staff ask for it.",
+    )
+    def pickup_code(self, root: models.Order, info: Info) -> str | None:
+        user = current_user(info)
+        if not root.pickup_code or not user.is_authenticated or user.pk != root.customer_id:
+            return None
+        return root.pickup_code
 
     @strawberry_django.field(only=["subtotal", "currency"])
     def subtotal(self, root: models.Order) -> Money:
@@ -205,6 +231,20 @@ class OrderType(relay.Node):
     def delivery_fee(self, root: models.Order) -> Money:
         return money(root.delivery_fee, root.currency)
 
+    @strawberry_django.field(only=["small_order_fee", "currency"])
+    def small_order_fee(self, root: models.Order) -> Money:
+        return money(root.small_order_fee, root.currency)
+
+    @strawberry_django.field(only=["service_fee", "currency"])
+    def service_fee(self, root: models.Order) -> Money:
+        return money(root.service_fee, root.currency)
+
+    @strawberry_django.field(
+        only=["discount", "currency"], description="Taken off the total (0 until promo codes)."
+    )
+    def discount(self, root: models.Order) -> Money:
+        return money(root.discount, root.currency)
+
     @strawberry_django.field(only=["tip", "currency"])
     def tip(self, root: models.Order) -> Money:
         return money(root.tip, root.currency)
@@ -213,8 +253,13 @@ class OrderType(relay.Node):
     def total(self, root: models.Order) -> Money:
         return money(root.total, root.currency)
 
-    @strawberry_django.field(only=["delivery_address", "delivery_latitude", "delivery_longitude"])
-    def delivery_address(self, root: models.Order) -> OrderAddress:
+    @strawberry_django.field(
+        only=["delivery_address", "delivery_latitude", "delivery_longitude"],
+        description="Where a delivery goes; null for a pickup order.",
+    )
+    def delivery_address(self, root: models.Order) -> OrderAddress | None:
+        if root.delivery_latitude is None:
+            return None
         return OrderAddress.from_snapshot(
             root.delivery_address, root.delivery_latitude, root.delivery_longitude
         )

@@ -42,6 +42,13 @@ class RestaurantFilter:
         default=None,
         description="Only restaurants delivering to this point, nearest first.",
     )
+    dietary_tag: str | None = strawberry.field(
+        default=None,
+        description='Only restaurants with an available dish carrying this tag ("vegan").',
+    )
+    price_bands: list[int] | None = strawberry.field(
+        default=None, description="Only these price bands (1 cheap to 4 expensive)."
+    )
     min_rating: float | None = strawberry.field(
         default=None, description="Only restaurants rated at least this on average (1 to 5)."
     )
@@ -108,6 +115,8 @@ class RestaurantsQuery:
     ) -> Iterable[Restaurant]:
         filter = filter or RestaurantFilter()
         search = (filter.search or "").strip()[:100] or None
+        if any(band not in range(1, 5) for band in filter.price_bands or []):
+            raise graphql_error(ValidationFailed("Each from 1 to 4.", field="priceBands"))
         if filter.min_rating is not None and not 1 <= filter.min_rating <= 5:
             raise graphql_error(ValidationFailed("From 1 to 5.", field="minRating"))
         listed = restaurants_listed(
@@ -115,6 +124,8 @@ class RestaurantsQuery:
             cuisine=(filter.cuisine or "").strip()[:64] or None,
             open_now=filter.open_now,
             near=_near(filter.near),
+            dietary_tag=(filter.dietary_tag or "").strip()[:30] or None,
+            price_bands=filter.price_bands,
             now=timezone.now(),
         )
         return restaurants_rated(

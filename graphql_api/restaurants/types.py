@@ -1,5 +1,6 @@
 from datetime import time
 
+import strawberry
 import strawberry_django
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
@@ -9,6 +10,7 @@ from graphql_api.accounts.types import AddressType
 from graphql_api.core.types import Money, money
 from graphql_api.restaurants.menu_types import MenuCategoryNode, menu_plain
 from graphql_api.reviews.types import RatingSummary
+from orders.fees import restaurant_fee_rules
 from restaurants import models
 from restaurants.selectors import PUBLIC_RESTAURANT, delivery_eta_minutes, restaurant_is_open
 
@@ -22,6 +24,26 @@ class OpeningHoursType:
     )
 
 
+@strawberry.type(description="Up to this distance from the restaurant, this delivery fee.")
+class DeliveryFeeBand:
+    up_to_metres: int
+    fee: Money
+
+
+@strawberry.type(description="What an order here pays besides the food (checkoutQuote prices it).")
+class RestaurantFees:
+    delivery_fee_bands: list[DeliveryFeeBand] = strawberry.field(
+        description="Ascending; empty: `deliveryFee` at any distance it delivers to."
+    )
+    small_order_threshold: Money = strawberry.field(
+        description="Food below this pays `smallOrderFee` (0: never)."
+    )
+    small_order_fee: Money
+    service_fee_basis_points: int = strawberry.field(description="500 is 5 % of the food.")
+    service_fee_min: Money
+    service_fee_max: Money | None = strawberry.field(description="Null: no cap.")
+
+
 @strawberry_django.type(models.Restaurant, name="Restaurant")
 class RestaurantType(relay.Node):
     name: str
@@ -31,6 +53,7 @@ class RestaurantType(relay.Node):
     time_zone: str
     accepting_orders: bool
     preparation_minutes: int
+    price_band: int = strawberry_django.field(description="1 (cheap) to 4 (expensive).")
     address: AddressType
     opening_hours: list[OpeningHoursType]
 
@@ -58,6 +81,33 @@ class RestaurantType(relay.Node):
     @strawberry_django.field(only=["minimum_order", "currency"])
     def minimum_order(self, root: models.Restaurant) -> Money:
         return money(root.minimum_order, root.currency)
+
+    @strawberry_django.field(
+        only=[
+            "currency",
+            "delivery_fee",
+            "delivery_fee_bands",
+            "small_order_threshold",
+            "small_order_fee",
+        ],
+        description="The fee rules: the restaurant's own, else the platform's.",
+    )
+    def fees(self, root: models.Restaurant) -> RestaurantFees:
+        rules = restaurant_fee_rules(root)
+        currency = root.currency
+        return RestaurantFees(
+            delivery_fee_bands=[
+                DeliveryFeeBand(up_to_metres=band.up_to_metres, fee=money(band.fee, currency))
+                for band in rules.delivery_fee_bands
+            ],
+            small_order_threshold=money(rules.small_order_threshold, currency),
+            small_order_fee=money(rules.small_order_fee, currency),
+            service_fee_basis_points=rules.service_fee_basis_points,
+            service_fee_min=money(rules.service_fee_min, currency),
+            service_fee_max=(
+                money(rules.service_fee_max, currency) if rules.service_fee_max else None
+            ),
+        )
 
     @strawberry_django.field(
         only=["delivery_radius_m"], description="How far it delivers, in kilometres."

@@ -12,8 +12,10 @@ from datetime import datetime
 
 from accounts.models import User
 from core.errors import ValidationFailed
+from orders.errors import PickupCodeWrong
 from orders.models import Order, OrderStatus
 from orders.services.lifecycle import order_transition
+from orders.transitions import READY_STATUS
 
 logger = logging.getLogger(__name__)
 
@@ -31,8 +33,29 @@ def order_reject(*, order_id, actor: User, reason: str, now: datetime) -> Order:
 
 
 def order_mark_ready(*, order_id, actor: User, now: datetime) -> Order:
+    """Ready for the driver (a delivery) or at the counter (a pickup)."""
+    fulfilment = Order.objects.filter(pk=order_id).values_list("fulfilment", flat=True).first()
     return order_transition(
-        order_id=order_id, to_status=OrderStatus.READY_FOR_PICKUP, actor=actor, now=now
+        order_id=order_id,
+        to_status=READY_STATUS.get(fulfilment, OrderStatus.READY_FOR_PICKUP),
+        actor=actor,
+        now=now,
+    )
+
+
+def order_mark_collected(*, order_id, actor: User, pickup_code: str, now: datetime) -> Order:
+    """The customer has the food: staff check the code the customer shows them."""
+
+    def code_matches(order: Order) -> None:  # a delivery order is refused before: no such move
+        if (pickup_code or "").strip() != order.pickup_code:
+            raise PickupCodeWrong(field="pickupCode")
+
+    return order_transition(
+        order_id=order_id,
+        to_status=OrderStatus.COLLECTED,
+        actor=actor,
+        now=now,
+        apply=code_matches,
     )
 
 

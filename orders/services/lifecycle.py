@@ -17,9 +17,16 @@ from orders import transitions
 from orders.errors import OrderNotFound
 from orders.models import ActorRole, Order, OrderEvent, OrderStatus
 from orders.selectors import ROLE_PRECEDENCE, actor_roles_for_order
+from promotions.services import promo_release
 
 # Outbox topic: an order changed status (payload: the OrderEvent's id).
 ORDER_EVENT_RECORDED = "orders.event_recorded"
+
+
+# An order that ends here never went ahead: its promo code's use is given back with the move.
+PROMO_GIVEN_BACK = frozenset(
+    {OrderStatus.CANCELLED, OrderStatus.REJECTED, OrderStatus.PAYMENT_FAILED}
+)
 
 
 def order_transition(
@@ -61,6 +68,8 @@ def order_transition(
         if stamp and getattr(order, stamp) is None:  # back to PLACED keeps the first placed_at
             setattr(order, stamp, now)
         order.save()
+        if to_status in PROMO_GIVEN_BACK:
+            promo_release(order_id=order.pk, now=now)
         allowed = transitions.ALLOWED[(from_status, to_status)]
         event = OrderEvent.objects.create(
             order=order,

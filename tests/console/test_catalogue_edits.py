@@ -274,6 +274,10 @@ def test_a_restaurant_added_in_the_admin_gets_its_settings_and_hours(staff):
             "delivery_fee": "250",
             "minimum_order": "1000",
             "preparation_minutes": "20",
+            # Scheduled orders' slots (the page shows 15 and 0 to start with).
+            "slot_minutes": "15",
+            "slot_capacity": "0",
+            "price_band": "2",
             "opening_hours-TOTAL_FORMS": "1",
             "opening_hours-0-weekday": "0",
             "opening_hours-0-opens_at": "10:00",

@@ -49,7 +49,7 @@ class Menu:
 
 def a_menu(**restaurant_fields) -> Menu:
     restaurant = OpenAroundTheClockRestaurantFactory(
-        delivery_fee=250, minimum_order=1000, **restaurant_fields
+        **{"delivery_fee": 250, "minimum_order": 1000, **restaurant_fields}
     )
     customer = CustomerFactory()
     address = AddressFactory(user=customer, line1="Rua Augusta 10")

@@ -40,6 +40,7 @@ from tests.factories import (
     CustomerFactory,
     DriverFactory,
     OrderFactory,
+    PickupOrderFactory,
     RestaurantStaffFactory,
 )
 from tests.graphql_client import GraphQLClient
@@ -87,6 +88,7 @@ class World:
     stranded: Order  # ACCEPTED, no driver found: on dispatch's watch list
     ready: Order  # READY_FOR_PICKUP, assigned to driver_assigned
     on_the_way: Order  # PICKED_UP by driver_assigned
+    collectable: Order  # a pickup order READY_FOR_COLLECTION, code 4821
     notification: Notification
     refresh_token_a: str
     menu: object = field(repr=False, default=None)
@@ -135,6 +137,7 @@ def build_world(gql) -> World:
             status=status,
             assigned_at=now - timedelta(minutes=5),
         )
+    collectable = PickupOrderFactory(status=OrderStatus.READY_FOR_COLLECTION, **common)
     notification = Notification.objects.create(
         recipient=customer_a, kind="ORDER_PLACED", title="Placed", body="Yours", source_key="m1"
     )
@@ -152,6 +155,7 @@ def build_world(gql) -> World:
         stranded=stranded,
         ready=ready,
         on_the_way=on_the_way,
+        collectable=collectable,
         notification=notification,
         refresh_token_a=session_start(
             email=customer_a.email, password=DEFAULT_PASSWORD, now=now
@@ -228,6 +232,20 @@ QUERIES = {
             gid("Order", w.placed.pk) in ids_in((body.get("data") or {}).get("restaurantOrders"))
         ),
     ),
+    # The customer's own cart: another customer's address does not exist for them.
+    "checkoutQuote": Row(
+        "query($input: CheckoutQuoteInput!) { checkoutQuote(input: $input) "
+        "{ quote { total { amount } } errors { code } } }",
+        lambda w: {"input": quote_input(w.menu)},
+        frozenset({"customer_a"}),
+    ),
+    # Public, like the restaurant's hours.
+    "availableSlots": Row(
+        "query($id: ID!, $day: Date!) { availableSlots(restaurantId: $id, date: $day, "
+        "mode: PICKUP) { startsAt } }",
+        lambda w: {"id": gid("Restaurant", w.restaurant.pk), "day": str(timezone.now().date())},
+        frozenset(CALLERS),
+    ),
     "restaurantStats": Row(
         "query($id: ID!, $day: Date!) { restaurantStats(restaurantId: $id, from: $day, to: $day) "
         "{ orders } }",
@@ -281,6 +299,19 @@ QUERIES = {
     ),
     "myNotificationPreferences": Row(
         "{ myNotificationPreferences { emailEnabled } }", lambda w: {}, SIGNED_IN
+    ),
+    "reorder": Row(
+        "query($id: ID!) { reorder(orderId: $id) { cart { subtotalNow { amount } } "
+        "errors { code } } }",
+        lambda w: {"id": gid("Order", w.captured.pk)},
+        frozenset({"customer_a"}),
+    ),
+    # Any signed-in customer may ask; the answer is about their own use of the code.
+    "checkPromoCode": Row(
+        'query($id: ID!) { checkPromoCode(code: "NONE", restaurantId: $id, subtotal: 1000) '
+        "{ applies problem } }",
+        lambda w: {"id": gid("Restaurant", w.restaurant.pk)},
+        SIGNED_IN,
     ),
     "myPaymentMethods": Row(
         "{ myPaymentMethods(first: 20) { edges { node { id } } } }",
@@ -386,6 +417,13 @@ def _review_of_a(world: World) -> dict:
     return {"id": gid("Review", review.pk)}
 
 
+def quote_input(menu) -> dict:
+    data = checkout_input(menu, [line(menu.soup, 3)])
+    for key in ("paymentMethodId", "idempotencyKey"):
+        data.pop(key)
+    return data
+
+
 def restaurant_row(document: str, variables, reach=KITCHEN_1) -> Row:
     return Row(document, variables, frozenset(reach))
 
@@ -451,6 +489,7 @@ MUTATIONS = {
     "acceptOrder": order_row("acceptOrder", "placed", KITCHEN_1, ", preparationMinutes: 15"),
     "rejectOrder": order_row("rejectOrder", "placed", KITCHEN_1),
     "markOrderReady": order_row("markOrderReady", "waiting", KITCHEN_1),
+    "markCollected": order_row("markCollected", "collectable", KITCHEN_1, ', pickupCode: "4821"'),
     "setDriverAvailability": Row(
         "mutation { setDriverAvailability(input: {available: true, latitude: 38.7, "
         "longitude: -9.1}) { errors { code } } }",
