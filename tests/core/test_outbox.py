@@ -5,6 +5,7 @@ import uuid
 from datetime import timedelta
 from urllib.parse import urlparse
 
+import kombu.pools
 import pytest
 from django.db import transaction
 from django.utils import timezone
@@ -82,6 +83,9 @@ def broker_behind_proxy():
         "task_routes",
     )
     saved = {key: app.conf[key] for key in keys}
+    # Tests before this one may have sent tasks (eagerly, which still takes a producer from
+    # the pools): pools built for the default broker would bypass the proxy.
+    _forget_broker_pools()
     with fault_proxy(target.hostname, target.port or 5672) as proxy:
         app.conf.update(
             broker_url=f"amqp://{target.username}:{target.password}@{proxy.address}//",
@@ -94,13 +98,18 @@ def broker_behind_proxy():
             yield proxy, queue
         finally:
             app.conf.update(saved)
-            app.pool.force_close_all()
-            # What Celery does after a fork: the next publisher builds pools for the restored
-            # broker.
-            app._pool = None
-            app.amqp._producer_pool = None
+            _forget_broker_pools()
             with Connection(BROKER_URL) as connection:
                 connection.SimpleQueue(queue).queue.delete()
+
+
+def _forget_broker_pools() -> None:
+    """What Celery does after a fork: the next publisher builds pools for the broker configured
+    then (kombu keeps its own registry of pools per connection too)."""
+    app.pool.force_close_all()
+    app._pool = None
+    app.amqp._producer_pool = None
+    kombu.pools.reset()
 
 
 def _published(queue: str) -> list[str]:
