@@ -26,6 +26,9 @@ from django.db.models.functions import Greatest
 from restaurants.models import MenuItem, Restaurant
 
 
+CANDIDATES_PER_SOURCE = 500
+
+
 class SearchText(Func):
     """Lower case, accents removed: the expression the trigram indexes hold."""
 
@@ -90,7 +93,12 @@ def restaurants_matching(queryset, term: str):
     by_dish_description = MenuItem.objects.filter(Q(FullTextMatch(F("description"), term))).values(
         "restaurant_id"
     )
-    matching = by_name.union(by_dish, by_cuisine, by_description, by_dish_description)
+    # Each way in gives at most CANDIDATES_PER_SOURCE ids: a term that matches half the city
+    # ("dish") costs a bounded read instead of ranking every restaurant (the benchmark's
+    # search at 100,000 restaurants: 1.5 s before the bound).
+    sources = [by_name, by_dish, by_cuisine, by_description, by_dish_description]
+    first, *rest = (source.order_by()[:CANDIDATES_PER_SOURCE] for source in sources)
+    matching = first.union(*rest)
     return queryset.filter(pk__in=matching).annotate(
         search_rank=Greatest(
             WordSimilarity(wanted, SearchText("name")), Similarity(wanted, SearchText("name"))
