@@ -25,7 +25,6 @@ from django.db.models.functions import Greatest
 
 from restaurants.models import MenuItem, Restaurant
 
-
 CANDIDATES_PER_SOURCE = 500
 
 
