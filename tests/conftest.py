@@ -69,6 +69,10 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+# A closed port on loopback: localstripe's deliveries there fail at once, and it goes on.
+WEBHOOKS_NOWHERE = "http://127.0.0.1:9/webhooks/nowhere/"
+
+
 @pytest.fixture(scope="session")
 def _localstripe_server():
     """One real localstripe process on a free loopback port for the whole session."""
@@ -114,6 +118,9 @@ def localstripe(_localstripe_server, settings) -> LocalStripe:
     from payments import localstripe as server
 
     server.reset(_localstripe_server)
+    # Webhooks outlive the reset: a test that registered the live server would have every later
+    # test's events posted into the database. Each test starts with them sent nowhere.
+    server.register_webhook(_localstripe_server, url=WEBHOOKS_NOWHERE, secret="whsec_nowhere")
     settings.STRIPE_API_BASE = _localstripe_server
     settings.STRIPE_SECRET_KEY = "sk_test_localstripe"
     settings.STRIPE_MAX_NETWORK_RETRIES = 0

@@ -90,12 +90,25 @@ class Page:
     def text(self) -> str:
         return self.find("body").text
 
+    def wait_for_text(self, wanted: str, timeout: float = 10) -> bool:
+        """Whether the page shows `wanted` (any case) within `timeout`: after a submit the old
+        page's elements go stale while the next one loads, so reading once can race it."""
+        from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        try:
+            return WebDriverWait(
+                self.browser, timeout, ignored_exceptions=(StaleElementReferenceException,)
+            ).until(lambda _: wanted.lower() in self.text().lower())
+        except TimeoutException:
+            return False
+
     def sign_in(self, path: str, email: str):
         self.open(path)
         self.type("#id_username", email)
         self.type("#id_password", DEFAULT_PASSWORD)
         self.click("input[type=submit]")
-        assert "Log out" in self.text() or "LOG OUT" in self.text().upper()
+        assert self.wait_for_text("Log out"), self.text()
 
     def screenshot(self, name: str) -> bytes:
         """A small JPEG of the window (Chromium encodes it), kept in docs/screenshots/."""
